@@ -1,0 +1,96 @@
+import { ballastError } from './errors';
+import type { BallastNotification } from './notifications';
+import type { EventHandler, EventHandlerScope } from './scopes';
+
+/** What the event bus needs from its ViewModel. */
+export interface EventBusHost<I, E, S> {
+  readonly name: string;
+  notify(notification: BallastNotification<I, E, S>): void;
+  postInput(input: I): Promise<void>;
+  onEventsSettled(): void;
+}
+
+/**
+ * Buffers Events until a handler is attached, then delivers each one at most once, in order, one at
+ * a time (an async handler is awaited before the next Event). Delivery starts in a microtask, so an
+ * Event posted by an Input handler reaches the Event handler after that Input handler returned.
+ */
+export class EventBus<I, E, S> {
+  private buffer: E[] = [];
+  private handler: EventHandler<I, E> | undefined;
+  private delivering = false;
+  private closed = false;
+  private readonly scope: EventHandlerScope<I>;
+
+  constructor(private readonly host: EventBusHost<I, E, S>) {
+    this.scope = { postInput: (input) => host.postInput(input) };
+  }
+
+  /** Whether Events are waiting for (or being delivered to) a handler. */
+  get busy(): boolean {
+    return this.delivering || (this.handler !== undefined && this.buffer.length > 0);
+  }
+
+  post(event: E): void {
+    if (event === undefined) {
+      throw ballastError(`postEvent() needs an Event; got undefined (ViewModel "${this.host.name}").`);
+    }
+    this.host.notify({ type: 'EventQueued', event });
+    this.buffer.push(event);
+    this.schedule();
+  }
+
+  attach(handler: EventHandler<I, E>): () => void {
+    if (typeof handler !== 'function') {
+      throw ballastError(`attachEventHandler() needs a function (event, scope) => void; got ${typeof handler}.`);
+    }
+    if (this.closed) {
+      throw ballastError(`attachEventHandler() was called on ViewModel "${this.host.name}" after it was cleared.`);
+    }
+    if (this.handler) {
+      throw ballastError(
+        `ViewModel "${this.host.name}" already has an event handler. Call the detach function returned by attachEventHandler() first.`,
+      );
+    }
+    this.handler = handler;
+    this.host.notify({ type: 'EventProcessingStarted' });
+    this.schedule();
+    return () => {
+      if (this.handler !== handler) return;
+      this.handler = undefined;
+      if (!this.closed) this.host.notify({ type: 'EventProcessingStopped' });
+    };
+  }
+
+  close(): void {
+    if (this.closed) return;
+    const hadHandler = this.handler !== undefined;
+    this.closed = true;
+    this.handler = undefined;
+    this.buffer = [];
+    if (hadHandler) this.host.notify({ type: 'EventProcessingStopped' });
+  }
+
+  private schedule(): void {
+    if (this.delivering || !this.handler || this.buffer.length === 0) return;
+    this.delivering = true;
+    queueMicrotask(() => void this.deliver());
+  }
+
+  private async deliver(): Promise<void> {
+    while (this.handler && this.buffer.length > 0) {
+      const handler = this.handler;
+      const event = this.buffer.shift() as E;
+      this.host.notify({ type: 'EventEmitted', event });
+      try {
+        const result = handler(event, this.scope);
+        if (result !== undefined) await result;
+        this.host.notify({ type: 'EventHandledSuccessfully', event });
+      } catch (error) {
+        this.host.notify({ type: 'EventHandlerError', event, error });
+      }
+    }
+    this.delivering = false;
+    this.host.onEventsSettled();
+  }
+}

@@ -1,0 +1,176 @@
+import { isObservable, merge, type Observable } from 'rxjs';
+import { ballastError, describeValue } from './errors';
+import type { BallastNotification } from './notifications';
+import type { InputHandlerScope, SideJob } from './scopes';
+import type { SideJobOperation } from './side-job-runner';
+
+/** What a handler's scope needs from its ViewModel. */
+export interface InputHandlerHost<I, E, S> {
+  readonly name: string;
+  getState(): S;
+  setState(state: S): void;
+  postEvent(event: E): void;
+  notify(notification: BallastNotification<I, E, S>): void;
+}
+
+/**
+ * The scope of one Input's handler, enforcing the guardian rules of {@link InputHandlerScope}.
+ * Once finished or cancelled it is closed: every further call throws.
+ */
+export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> {
+  /** The State when the handler started: what a cancelled handler rolls back to. */
+  readonly stateAtStart: S;
+  /** Whether the handler updated the State (a cancelled one is then rolled back). */
+  stateUpdated = false;
+  private controller: AbortController | undefined;
+  private closedAs: 'finished' | 'cancelled' | undefined;
+  private used = false;
+  private stateAccessed = false;
+  private sideJobs: SideJobOperation<I, E, S>[] | undefined;
+
+  constructor(
+    private readonly host: InputHandlerHost<I, E, S>,
+    readonly input: I,
+    private readonly singleStateAccess: boolean,
+  ) {
+    this.stateAtStart = host.getState();
+  }
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.closedAs === 'cancelled') this.controller.abort();
+    }
+    return this.controller.signal;
+  }
+
+  /** Whether the handler called anything at all (a handler that did nothing is an error). */
+  get didSomething(): boolean {
+    return this.used;
+  }
+
+  get cancelled(): boolean {
+    return this.closedAs === 'cancelled';
+  }
+
+  getCurrentState(): S {
+    this.checkStateAccess('getCurrentState');
+    return this.host.getState();
+  }
+
+  updateState(fn: (state: S) => S): void {
+    this.update('updateState', fn);
+  }
+
+  updateStateAndGet(fn: (state: S) => S): S {
+    return this.update('updateStateAndGet', fn)[1];
+  }
+
+  getAndUpdateState(fn: (state: S) => S): S {
+    return this.update('getAndUpdateState', fn)[0];
+  }
+
+  postEvent(event: E): void {
+    this.checkBeforeSideJobs('postEvent');
+    this.host.postEvent(event);
+  }
+
+  noOp(): void {
+    this.checkBeforeSideJobs('noOp');
+  }
+
+  sideJob(key: string, job: SideJob<I, E, S>): void {
+    this.checkOpen('sideJob');
+    this.checkKey('sideJob', key);
+    if (typeof job !== 'function') {
+      throw ballastError(`sideJob("${key}", job) needs a function (scope) => void | Promise<void>; got ${typeof job}.`);
+    }
+    (this.sideJobs ??= []).push({ kind: 'start', key, job });
+    this.host.notify({ type: 'SideJobQueued', key });
+  }
+
+  cancelSideJob(key: string): void {
+    this.checkOpen('cancelSideJob');
+    this.checkKey('cancelSideJob', key);
+    (this.sideJobs ??= []).push({ kind: 'cancel', key });
+  }
+
+  observeInputs(key: string, ...sources: Observable<I>[]): void {
+    if (sources.length === 0 || !sources.every((source) => isObservable(source))) {
+      throw ballastError(`observeInputs("${key}", ...sources) needs one or more Observables of Inputs.`);
+    }
+    this.sideJob(key, (job) => {
+      return new Promise<void>((resolve, reject) => {
+        const subscription = merge(...sources).subscribe({
+          next: (input) => void job.postInput(input).catch(reject),
+          error: reject,
+          complete: resolve,
+        });
+        job.signal.addEventListener('abort', () => subscription.unsubscribe(), { once: true });
+      });
+    });
+  }
+
+  /** Closes the scope after the handler returned; returns its side job operations. */
+  finish(): readonly SideJobOperation<I, E, S>[] {
+    this.closedAs = 'finished';
+    return this.sideJobs ?? [];
+  }
+
+  /** Closes the scope because the Input was cancelled; returns the side jobs that never started. */
+  cancel(): readonly SideJobOperation<I, E, S>[] {
+    this.closedAs = 'cancelled';
+    this.controller?.abort(ballastError(`Input "${describeValue(this.input)}" was cancelled.`));
+    return this.sideJobs ?? [];
+  }
+
+  private update(method: string, fn: (state: S) => S): [S, S] {
+    if (typeof fn !== 'function') {
+      throw ballastError(`${method}(fn) needs a function (state) => newState; got ${typeof fn}.`);
+    }
+    this.checkStateAccess(method);
+    const previous = this.host.getState();
+    const next = fn(previous);
+    this.host.setState(next);
+    this.stateUpdated = true;
+    return [previous, next];
+  }
+
+  private checkOpen(method: string): void {
+    if (this.closedAs) {
+      const how = this.closedAs === 'finished' ? 'returned' : 'was cancelled';
+      throw ballastError(
+        `${method}() was called after the handler of Input "${describeValue(this.input)}" ${how} (ViewModel "${this.host.name}"). ` +
+          'Await all work inside the handler, or move late work into a sideJob().',
+      );
+    }
+    this.used = true;
+  }
+
+  private checkBeforeSideJobs(method: string): void {
+    this.checkOpen(method);
+    if (this.sideJobs) {
+      throw ballastError(
+        `${method}() was called after sideJob()/cancelSideJob() in the handler of Input "${describeValue(this.input)}". ` +
+          'Side jobs must be the last statements of a handler.',
+      );
+    }
+  }
+
+  private checkStateAccess(method: string): void {
+    this.checkBeforeSideJobs(method);
+    if (this.singleStateAccess && this.stateAccessed) {
+      throw ballastError(
+        `${method}() is a second State access in the handler of Input "${describeValue(this.input)}". Under parallel() ` +
+          'a handler may read or update the State only once: use one updateStateAndGet()/getAndUpdateState(), or fifo().',
+      );
+    }
+    this.stateAccessed = true;
+  }
+
+  private checkKey(method: string, key: string): void {
+    if (typeof key !== 'string' || key.length === 0) {
+      throw ballastError(`${method}(key) needs a non-empty string key; got ${JSON.stringify(key)}.`);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import type { InputDropReason } from './notifications';
+import type { InputOutcome, QueueOverflow } from './view-model-config';
+
+/** One item of the ViewModel's single queue. `settle` reports how it ended. */
+export type QueueItem<I, S> = (
+  | { readonly type: 'input'; readonly input: I }
+  | { readonly type: 'restore'; readonly state: S }
+  | { readonly type: 'shutdown'; readonly gracePeriodMs: number }
+) & { settle: ((outcome: InputOutcome) => void) | undefined };
+
+export type InputItem<I, S> = Extract<QueueItem<I, S>, { type: 'input' }>;
+export type ShutdownItem<I, S> = Extract<QueueItem<I, S>, { type: 'shutdown' }>;
+
+interface Waiter<I, S> {
+  readonly item: InputItem<I, S>;
+  readonly admitted: (queued: boolean) => void;
+}
+
+/**
+ * The single queue of Inputs, restored States and shutdown requests. Only Inputs count against
+ * the capacity; an Input that does not fit is handed to `onDrop` (never lost silently).
+ */
+export class InputQueue<I, S> {
+  private items: QueueItem<I, S>[] = [];
+  private head = 0;
+  private inputs = 0;
+  private readonly waiters: Waiter<I, S>[] = [];
+
+  constructor(
+    private readonly capacity: number,
+    private readonly overflow: QueueOverflow,
+    private readonly onDrop: (item: InputItem<I, S>, reason: InputDropReason) => void,
+  ) {}
+
+  get size(): number {
+    return this.items.length - this.head + this.waiters.length;
+  }
+
+  /** Queues a restore or shutdown item (never dropped for capacity). */
+  push(item: QueueItem<I, S>): void {
+    this.items.push(item);
+  }
+
+  /**
+   * Queues an Input. Returns true when queued, false when dropped, or (overflow `suspend` and
+   * `canWait`) a Promise that resolves once the Input was admitted (true) or dropped (false).
+   */
+  offer(item: InputItem<I, S>, canWait: boolean): boolean | Promise<boolean> {
+    if (this.inputs < this.capacity && this.waiters.length === 0) {
+      this.append(item);
+      return true;
+    }
+    switch (this.overflow) {
+      case 'drop-latest':
+        this.onDrop(item, 'overflow');
+        return false;
+      case 'drop-oldest': {
+        const oldest = this.removeOldestInput();
+        if (oldest) this.onDrop(oldest, 'overflow');
+        this.append(item);
+        return true;
+      }
+      case 'suspend':
+        if (!canWait) {
+          this.onDrop(item, 'overflow');
+          return false;
+        }
+        return new Promise<boolean>((admitted) => this.waiters.push({ item, admitted }));
+    }
+  }
+
+  take(): QueueItem<I, S> | undefined {
+    if (this.head === this.items.length) return undefined;
+    const item = this.items[this.head] as QueueItem<I, S>;
+    this.items[this.head++] = undefined as never;
+    if (this.head > 1024 && this.head * 2 > this.items.length) {
+      this.items = this.items.slice(this.head);
+      this.head = 0;
+    }
+    if (item.type === 'input') {
+      this.inputs--;
+      this.admitWaiter();
+    }
+    return item;
+  }
+
+  /** Empties the queue and its waiters: Inputs go to `onDrop`, other items settle as dropped. */
+  drain(reason: InputDropReason): void {
+    const items = this.items.slice(this.head);
+    this.items = [];
+    this.head = 0;
+    this.inputs = 0;
+    for (const item of items) {
+      if (item.type === 'input') this.onDrop(item, reason);
+      else item.settle?.({ status: 'dropped', reason });
+    }
+    for (const waiter of this.waiters.splice(0)) {
+      this.onDrop(waiter.item, reason);
+      waiter.admitted(false);
+    }
+  }
+
+  private append(item: InputItem<I, S>): void {
+    this.items.push(item);
+    this.inputs++;
+  }
+
+  private admitWaiter(): void {
+    const waiter = this.waiters.shift();
+    if (!waiter) return;
+    this.append(waiter.item);
+    waiter.admitted(true);
+  }
+
+  private removeOldestInput(): InputItem<I, S> | undefined {
+    for (let i = this.head; i < this.items.length; i++) {
+      const item = this.items[i] as QueueItem<I, S>;
+      if (item.type === 'input') {
+        this.items.splice(i, 1);
+        this.inputs--;
+        return item;
+      }
+    }
+    return undefined;
+  }
+}

@@ -1,0 +1,35 @@
+/** Where the engine writes diagnostics. Every message starts with `ballast-sync: `. */
+export interface BallastLogger {
+  debug(message: string): void;
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string, error?: unknown): void;
+}
+
+/** A logger that discards everything. */
+export const noOpLogger: BallastLogger = {
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+
+/**
+ * A logger that writes to the console every message at `level` or above (default `'warn'`).
+ *
+ * @example
+ * new BasicViewModel({ ..., logger: createConsoleLogger({ level: 'debug' }) });
+ */
+export function createConsoleLogger(options: { level?: (typeof LEVELS)[number] } = {}): BallastLogger {
+  const min = LEVELS.indexOf(options.level ?? 'warn');
+  if (min < 0) throw new Error(`ballast-sync: createConsoleLogger({ level }) takes one of ${LEVELS.join(', ')}.`);
+  const at = (level: (typeof LEVELS)[number]) => LEVELS.indexOf(level) >= min;
+  return {
+    debug: (message) => at('debug') && console.debug(message),
+    info: (message) => at('info') && console.info(message),
+    warn: (message) => at('warn') && console.warn(message),
+    error: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
+  };
+}
