@@ -20,3 +20,16 @@ export { createConsoleLogger, noOpLogger } from './engine/logger';
 export type { BallastLogger } from './engine/logger';
 export { ballastError, ERROR_PREFIX } from './engine/errors';
 
+// Ballast Sync
+export { BallastSyncInterceptor } from './sync/ballast-sync-interceptor';
+export { ClientType } from './sync/sync-connection';
+export type { SyncConnection, SyncNotification, SyncStatus } from './sync/sync-connection';
+export { DefaultSyncConnection } from './sync/default-sync-connection';
+export type { DefaultSyncConnectionOptions } from './sync/default-sync-connection';
+export type { SyncConnectionAdapter, SyncTransport } from './sync/sync-connection-adapter';
+export { createClientId, isSyncedInput, isSyncedState } from './sync/sync-messages';
+export type { SyncedInput, SyncedState } from './sync/sync-messages';
+export { MAX_TRACKED_REPLICAS } from './sync/source-session';
+export { InMemorySyncAdapter } from './sync/in-memory-sync-adapter';
+export type { InMemorySyncAdapterStats } from './sync/in-memory-sync-adapter';
+export { InMemorySyncTransport } from './sync/in-memory-sync-transport';
