@@ -1,0 +1,43 @@
+import { InjectionToken } from '@angular/core';
+import {
+  DefaultSyncConnection,
+  InMemorySyncTransport,
+  type ClientType,
+  type SyncConnection,
+  type SyncConnectionAdapter,
+  type SyncTransport,
+} from 'ballast-sync/core';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+
+/**
+ * The transport every {@link SyncViewModel} of the app uses to reach its channel. Defaults (at
+ * root, so it is shared app-wide) to an in-memory transport; `provideBallastSync(withSyncTransport(...))`
+ * replaces it.
+ */
+export const BALLAST_SYNC_TRANSPORT = new InjectionToken<SyncTransport>('ballast-sync: transport', {
+  providedIn: 'root',
+  factory: () => new InMemorySyncTransport(),
+});
+
+/** What a connection factory receives for one ViewModel. */
+export interface SyncConnectionFactoryOptions<I, E, S> {
+  /** The channel name: the ViewModel's name. */
+  readonly channel: string;
+  readonly clientType: ClientType;
+  readonly adapter: SyncConnectionAdapter<I, E, S>;
+  readonly bufferStates?: MonoTypeOperatorFunction<S>;
+  readonly bufferInputs?: MonoTypeOperatorFunction<I>;
+  readonly maxPendingInputs?: number;
+}
+
+/** Creates the {@link SyncConnection} of one ViewModel. */
+export type SyncConnectionFactory = <I, E, S>(options: SyncConnectionFactoryOptions<I, E, S>) => SyncConnection<I, E, S>;
+
+/** Creates each ViewModel's connection; defaults to {@link DefaultSyncConnection}. */
+export const BALLAST_SYNC_CONNECTION_FACTORY = new InjectionToken<SyncConnectionFactory>('ballast-sync: connection factory', {
+  providedIn: 'root',
+  factory: () => (options) => {
+    const { channel: _channel, ...connectionOptions } = options;
+    return new DefaultSyncConnection(connectionOptions);
+  },
+});

@@ -1,0 +1,58 @@
+import { ballastError, ClientType, type InputStrategy } from 'ballast-sync/core';
+import type { MonoTypeOperatorFunction } from 'rxjs';
+
+/** How one provided instance of a SyncViewModel takes part in its channel. */
+export interface SyncViewModelOptions<I = unknown, S = unknown> {
+  /** `'source'` (exactly one per channel), `'replica'` or `'spectator'`. */
+  role: ClientType;
+  /** Overrides the ViewModel's own strategy for this instance. */
+  inputStrategy?: InputStrategy<I, S>;
+  /** Source: when States are published (e.g. `delay(300)`); see DefaultSyncConnectionOptions. */
+  bufferStates?: MonoTypeOperatorFunction<S>;
+  /** Replica: when Inputs are forwarded (e.g. `delay(300)`); none is lost. */
+  bufferInputs?: MonoTypeOperatorFunction<I>;
+  /** Replica: how many Inputs may wait for the Source's acknowledgement (default 1000). */
+  maxPendingInputs?: number;
+}
+
+const ROLES: readonly string[] = Object.values(ClientType);
+
+export function checkSyncViewModelOptions(options: SyncViewModelOptions, where: string): void {
+  if (options === null || typeof options !== 'object') {
+    throw ballastError(`${where} needs options { role: 'source' | 'replica' | 'spectator' }.`);
+  }
+  if (!ROLES.includes(options.role)) {
+    throw ballastError(
+      `${where}: role must be one of ${ROLES.map((r) => `'${r}'`).join(', ')}; got ${JSON.stringify(options.role)}.`,
+    );
+  }
+}
+
+/**
+ * The options of the SyncViewModel being constructed right now. provideSyncViewModel's factory sets
+ * them around `new Type()`, and the SyncViewModel constructor takes them (like Angular's own
+ * injection context, a stack so nested constructions stay correct).
+ */
+let constructing: SyncViewModelOptions | undefined;
+
+export function constructWithOptions<T>(options: SyncViewModelOptions, construct: () => T): T {
+  const outer = constructing;
+  constructing = options;
+  try {
+    return construct();
+  } finally {
+    constructing = outer;
+  }
+}
+
+export function takeConstructionOptions(viewModelClass: string): SyncViewModelOptions {
+  const options = constructing;
+  if (!options) {
+    throw ballastError(
+      `${viewModelClass} was created without a role. Provide it with ` +
+        `providers: [provideSyncViewModel(${viewModelClass}, { role: 'source' | 'replica' | 'spectator' })].`,
+    );
+  }
+  constructing = undefined; // only the outermost SyncViewModel of this construction gets them
+  return options;
+}
