@@ -12,20 +12,28 @@ type StateOf<T> = T extends SyncViewModel<infer _I, infer _E, infer S> ? S : nev
 /**
  * Provides a SyncViewModel with the role this component (or injector) plays in its channel.
  * Each providing injector gets its own instance, cleared when that injector is destroyed.
+ * `options` may be a function, called in the injection context, when they depend on DI.
  *
  * @example
  * \@Component({ providers: [provideSyncViewModel(CounterViewModel, { role: 'replica', bufferInputs: delay(300) })] })
+ *
+ * \@Component({ providers: [provideSyncViewModel(CounterViewModel, () => ({ role: inject(ROLE) }))] })
  */
 export function provideSyncViewModel<T extends object>(
   viewModelClass: SyncViewModelClass<T>,
-  options: SyncViewModelOptions<InputOf<T>, StateOf<T>>,
+  options: SyncViewModelOptions<InputOf<T>, StateOf<T>> | (() => SyncViewModelOptions<InputOf<T>, StateOf<T>>),
 ): Provider[] {
   if (typeof viewModelClass !== 'function' || !(viewModelClass.prototype instanceof SyncViewModel)) {
     const name = typeof viewModelClass === 'function' ? viewModelClass.name : String(viewModelClass);
     throw ballastError(`provideSyncViewModel() needs a class that extends SyncViewModel; ${name} does not.`);
   }
-  const checked = options as unknown as SyncViewModelOptions;
-  checkSyncViewModelOptions(checked, `provideSyncViewModel(${viewModelClass.name})`);
+  const where = `provideSyncViewModel(${viewModelClass.name})`;
+  const resolve = (): SyncViewModelOptions => {
+    const resolved = (typeof options === 'function' ? options() : options) as unknown as SyncViewModelOptions;
+    checkSyncViewModelOptions(resolved, where);
+    return resolved;
+  };
+  if (typeof options !== 'function') resolve(); // static options fail fast, at provide time
   const concrete = viewModelClass as unknown as new () => T;
-  return [{ provide: viewModelClass, useFactory: () => constructWithOptions(checked, () => new concrete()) }];
+  return [{ provide: viewModelClass, useFactory: () => constructWithOptions(resolve(), () => new concrete()) }];
 }

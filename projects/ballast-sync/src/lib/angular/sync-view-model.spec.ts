@@ -1,4 +1,4 @@
-import { Component, createEnvironmentInjector, effect, EnvironmentInjector, Injector, signal } from '@angular/core';
+import { Component, createEnvironmentInjector, effect, EnvironmentInjector, inject, InjectionToken, Injector, signal } from '@angular/core';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import {
   BALLAST_SYNC_TRANSPORT,
@@ -231,6 +231,11 @@ describe('misuse', () => {
     );
   });
 
+  it('checks options given as a factory when the ViewModel is created', () => {
+    TestBed.configureTestingModule({ providers: [provideSyncViewModel(CounterViewModel, () => ({ role: 'judge' as never }))] });
+    expect(() => TestBed.inject(CounterViewModel)).toThrow(/^ballast-sync: provideSyncViewModel\(CounterViewModel\): role must be one of/);
+  });
+
   it('rejects a class that is not a SyncViewModel', () => {
     class NotAViewModel {}
     expect(() => provideSyncViewModel(NotAViewModel as never, { role: 'replica' })).toThrow(
@@ -260,6 +265,14 @@ describe('misuse', () => {
 });
 
 describe('custom transport and connection through DI', () => {
+  it('takes options from a factory run in the injection context', () => {
+    const ROLE = new InjectionToken<'spectator'>('role');
+    TestBed.configureTestingModule({
+      providers: [{ provide: ROLE, useValue: 'spectator' }, provideSyncViewModel(CounterViewModel, () => ({ role: inject(ROLE) }))],
+    });
+    expect(TestBed.inject(CounterViewModel).role).toBe('spectator');
+  });
+
   it('uses the transport given by withSyncTransport', async () => {
     const custom = new InMemorySyncTransport();
     TestBed.configureTestingModule({ providers: [provideBallastSync(withSyncTransport(() => custom))] });
