@@ -1,0 +1,45 @@
+// Checks the built library (run after `npm run build:lib`, by .ci/run): ballast-sync/core is
+// free of Angular and works when imported in plain Node; every entry point is exported.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'ballast-sync');
+const read = (path) => readFileSync(join(dist, path), 'utf8');
+const importsOf = (code) => [...code.matchAll(/^(?:import|export)[^;]*? from '([^']+)'/gm)].map((m) => m[1]);
+
+test('the package exports the primary, core and testing entry points', () => {
+  const manifest = JSON.parse(read('package.json'));
+  assert.ok(manifest.exports['.'], 'exports "."');
+  assert.ok(manifest.exports['./core'], 'exports "./core"');
+  assert.ok(manifest.exports['./testing'], 'exports "./testing"');
+});
+
+test('ballast-sync/core imports only rxjs', () => {
+  assert.deepEqual([...new Set(importsOf(read('fesm2022/ballast-sync-core.mjs')))], ['rxjs']);
+});
+
+test('ballast-sync/testing imports only ballast-sync/core', () => {
+  assert.deepEqual([...new Set(importsOf(read('fesm2022/ballast-sync-testing.mjs')))], ['ballast-sync/core']);
+});
+
+test('the built ballast-sync/core runs a synced Source and Replica in plain Node', async () => {
+  const core = await import(pathToFileURL(join(dist, 'fesm2022/ballast-sync-core.mjs')).href);
+  const adapter = new core.InMemorySyncAdapter();
+  const create = (clientType) =>
+    new core.BasicViewModel({
+      name: 'dist-check',
+      initialState: { n: 0 },
+      inputHandler: (input, scope) => scope.updateState((s) => ({ n: s.n + input.by })),
+      interceptors: [new core.BallastSyncInterceptor(new core.DefaultSyncConnection({ clientType, adapter }))],
+    });
+  const source = create(core.ClientType.Source);
+  const replica = create(core.ClientType.Replica);
+  replica.trySend({ type: 'Add', by: 3 });
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.deepEqual([source.getCurrentState(), replica.getCurrentState()], [{ n: 3 }, { n: 3 }]);
+  source.clear();
+  replica.clear();
+});
