@@ -24,7 +24,7 @@ export interface Scenario<I, E, S> extends BallastViewModelConfiguration<I, E, S
 
 /** Everything a scenario's ViewModel did, read from its notifications. */
 export interface ScenarioResults<I, E, S> {
-  /** Every notification, in order, from start-up until the harness cleared the ViewModel. */
+  /** Every notification, in order, from start-up until the harness cleared the ViewModel (included). */
   readonly notifications: readonly BallastNotification<I, E, S>[];
   readonly queuedInputs: readonly I[];
   readonly acceptedInputs: readonly I[];
@@ -47,7 +47,7 @@ export interface ScenarioResults<I, E, S> {
   };
   readonly unhandledErrors: readonly unknown[];
   readonly latestState: S;
-  /** Whether work was still running when `timeoutMs` elapsed (it was then cancelled by clearing). */
+  /** Whether work was still running when `timeoutMs` elapsed (it was then cancelled by clearing: see `sideJobs.cancelled`). */
   readonly timedOut: boolean;
 }
 
@@ -93,8 +93,8 @@ export async function runScenario<I, E, S>(scenario: Scenario<I, E, S>): Promise
     await running(vm);
     timedOut = !(await settlesWithin(vm.whenIdle(), timeoutMs));
   } finally {
+    vm.clear(); // what clearing cancels or drops is recorded too
     recording = false;
-    vm.clear();
   }
   return summarize(notifications, timedOut);
 }

@@ -2,7 +2,7 @@ import { BehaviorSubject, distinctUntilChanged, type Observable, type TeardownLo
 import { ballastError, describeValue } from './errors';
 import { EventBus } from './event-bus';
 import { InputHandlerContext } from './input-handler-context';
-import { InputQueue, type InputItem, type QueueItem, type ShutdownItem } from './input-queue';
+import { InputQueue, type InputItem, type QueueItem } from './input-queue';
 import { fifo, type InputStrategy } from './input-strategy';
 import type { BallastInterceptor, BallastInterceptorScope, InterceptorQueueItem } from './interceptor';
 import { createConsoleLogger, type BallastLogger } from './logger';
@@ -55,6 +55,7 @@ export class BasicViewModel<I, E, S> {
   private readonly events: EventBus<I, E, S>;
   private readonly teardowns: Exclude<TeardownLogic, void>[] = [];
   private readonly idleWaiters: (() => void)[] = [];
+  private readonly clearedCallbacks: (() => void)[] = [];
   private started = false;
   private pumping = false;
   private shutdown: Promise<void> | undefined;
@@ -164,19 +165,28 @@ export class BasicViewModel<I, E, S> {
   }
 
   /**
-   * Stops accepting Inputs, lets queued items finish, then waits up to `gracePeriodMs` for running
-   * Inputs and side jobs before clearing. Resolves once cleared.
+   * Stops accepting Inputs (those waiting for room in a full queue are dropped), lets queued items
+   * finish, waits for running Inputs and side jobs, then clears. Whatever is still running
+   * `gracePeriodMs` after the call is cancelled by clearing. Resolves once cleared.
    */
   shutDownGracefully(gracePeriodMs = 5000): Promise<void> {
     if (typeof gracePeriodMs !== 'number' || !(gracePeriodMs >= 0)) {
       return Promise.reject(ballastError(`shutDownGracefully(gracePeriodMs) needs a number >= 0; got ${String(gracePeriodMs)}.`));
     }
     if (this.currentStatus === 'Cleared') return Promise.resolve();
-    this.shutdown ??= new Promise<void>((resolve) => {
+    if (!this.shutdown) {
       this.setStatus('ShuttingDown');
-      this.queue.push({ type: 'shutdown', gracePeriodMs, settle: () => resolve() });
+      this.queue.dropWaiting('shutting-down');
+      const timer = setTimeout(() => this.clear(), gracePeriodMs);
+      this.shutdown = new Promise<void>((resolve) =>
+        this.clearedCallbacks.push(() => {
+          clearTimeout(timer);
+          resolve();
+        }),
+      );
+      this.queue.push({ type: 'shutdown', settle: undefined });
       this.pump();
-    }).then(() => undefined);
+    }
     return this.shutdown;
   }
 
@@ -204,6 +214,7 @@ export class BasicViewModel<I, E, S> {
     this.bus.complete();
     this.states$.complete();
     this.checkIdle();
+    for (const callback of this.clearedCallbacks.splice(0)) callback();
   }
 
   private startInterceptors(interceptors: readonly BallastInterceptor<I, E, S>[]): void {
@@ -290,7 +301,7 @@ export class BasicViewModel<I, E, S> {
         this.setState(item.state);
         return item.settle?.(HANDLED);
       case 'shutdown':
-        return this.finishShutdown(item);
+        return this.finishShutdown();
     }
   }
 
@@ -364,15 +375,10 @@ export class BasicViewModel<I, E, S> {
     item.settle?.({ status: 'cancelled' });
   }
 
-  private finishShutdown(item: ShutdownItem<I, S>): void {
+  /** The shutdown item was reached: everything queued before it was dispatched. */
+  private finishShutdown(): void {
     this.queue.drain('shutting-down');
-    const finish = () => {
-      clearTimeout(timer);
-      this.clear();
-      item.settle?.(HANDLED);
-    };
-    const timer = setTimeout(finish, item.gracePeriodMs);
-    void this.whenIdle().then(finish);
+    void this.whenIdle().then(() => this.clear());
   }
 
   private drop(item: InputItem<I, S>, reason: InputDropReason): void {

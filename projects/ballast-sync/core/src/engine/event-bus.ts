@@ -13,7 +13,8 @@ export interface EventBusHost<I, E, S> {
 /**
  * Buffers Events until a handler is attached, then delivers each one at most once, in order, one at
  * a time (an async handler is awaited before the next Event). Delivery starts in a microtask, so an
- * Event posted by an Input handler reaches the Event handler after that Input handler returned.
+ * Event posted by a synchronous Input handler reaches the Event handler after that handler returned
+ * (an async Input handler may still be running).
  */
 export class EventBus<I, E, S> {
   private buffer: E[] = [];
@@ -32,6 +33,9 @@ export class EventBus<I, E, S> {
   }
 
   post(event: E): void {
+    if (this.closed) {
+      throw ballastError(`postEvent() was called on ViewModel "${this.host.name}" after it was cleared.`);
+    }
     if (event === undefined) {
       throw ballastError(`postEvent() needs an Event; got undefined (ViewModel "${this.host.name}").`);
     }

@@ -39,7 +39,7 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
   get signal(): AbortSignal {
     if (!this.controller) {
       this.controller = new AbortController();
-      if (this.closedAs === 'cancelled') this.controller.abort();
+      if (this.closedAs === 'cancelled') this.controller.abort(this.cancellation());
     }
     return this.controller.signal;
   }
@@ -120,8 +120,12 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
   /** Closes the scope because the Input was cancelled; returns the side jobs that never started. */
   cancel(): readonly SideJobOperation<I, E, S>[] {
     this.closedAs = 'cancelled';
-    this.controller?.abort(ballastError(`Input "${describeValue(this.input)}" was cancelled.`));
+    this.controller?.abort(this.cancellation());
     return this.sideJobs ?? [];
+  }
+
+  private cancellation(): Error {
+    return ballastError(`Input "${describeValue(this.input)}" was cancelled.`);
   }
 
   private update(method: string, fn: (state: S) => S): [S, S] {

@@ -5,11 +5,10 @@ import type { InputOutcome, QueueOverflow } from './view-model-config';
 export type QueueItem<I, S> = (
   | { readonly type: 'input'; readonly input: I }
   | { readonly type: 'restore'; readonly state: S }
-  | { readonly type: 'shutdown'; readonly gracePeriodMs: number }
+  | { readonly type: 'shutdown' }
 ) & { settle: ((outcome: InputOutcome) => void) | undefined };
 
 export type InputItem<I, S> = Extract<QueueItem<I, S>, { type: 'input' }>;
-export type ShutdownItem<I, S> = Extract<QueueItem<I, S>, { type: 'shutdown' }>;
 
 interface Waiter<I, S> {
   readonly item: InputItem<I, S>;
@@ -94,6 +93,11 @@ export class InputQueue<I, S> {
       if (item.type === 'input') this.onDrop(item, reason);
       else item.settle?.({ status: 'dropped', reason });
     }
+    this.dropWaiting(reason);
+  }
+
+  /** Drops the Inputs still waiting for room (they were never queued). */
+  dropWaiting(reason: InputDropReason): void {
     for (const waiter of this.waiters.splice(0)) {
       this.onDrop(waiter.item, reason);
       waiter.admitted(false);
