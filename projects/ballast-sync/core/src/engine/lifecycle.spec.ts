@@ -1,0 +1,194 @@
+import { BasicViewModel, type BallastInterceptorScope, type SideJobScope } from 'ballast-sync/core';
+import {
+  counterConfig,
+  deferred,
+  increment,
+  recorder,
+  run,
+  settle,
+  slow,
+  type CounterEvent,
+  type CounterInput,
+  type CounterState,
+} from './testing-contract.spec-helper';
+
+type JobScope = SideJobScope<CounterInput, CounterEvent, CounterState>;
+
+function setUp() {
+  const rec = recorder<CounterInput, CounterEvent, CounterState>();
+  let scope: BallastInterceptorScope<CounterInput, CounterEvent, CounterState> | undefined;
+  const vm = new BasicViewModel(
+    counterConfig({
+      interceptors: [rec.interceptor, { name: 'scope', start: (s) => void (scope = s) }],
+    }),
+  );
+  /** Lines recorded from the moment this is called. */
+  const from =
+    (start = rec.notifications.length) =>
+    () =>
+      rec.lines().slice(start);
+  return { vm, rec, from, interceptorScope: () => scope as NonNullable<typeof scope> };
+}
+
+/** Starts a side job that runs until `gate` resolves; returns its scope once started. */
+async function startJob(
+  vm: BasicViewModel<CounterInput, CounterEvent, CounterState>,
+  key: string,
+  gate: Promise<void>,
+) {
+  let jobScope: JobScope | undefined;
+  await vm.sendAndAwaitCompletion(
+    run(`start ${key}`, (scope) =>
+      scope.sideJob(key, (job) => {
+        jobScope = job;
+        return gate;
+      }),
+    ),
+  );
+  return jobScope as JobScope;
+}
+
+describe('clear()', () => {
+  it('cancels the running Input and side jobs, drops queued Inputs, completes every stream', async () => {
+    const { vm, from } = setUp();
+    const job = await startJob(vm, 'job', deferred().promise);
+    const running = vm.sendAndAwaitCompletion(slow(deferred().promise));
+    const queued = vm.sendAndAwaitCompletion(increment());
+    await settle();
+    let statesCompleted = false;
+    let notificationsCompleted = false;
+    vm.observeStates().subscribe({ complete: () => (statesCompleted = true) });
+    vm.observeNotifications().subscribe({ complete: () => (notificationsCompleted = true) });
+    const lines = from();
+
+    vm.clear();
+    vm.clear(); // idempotent
+    expect(lines()).toEqual([
+      'InputCancelled Slow',
+      'InputDropped Increment cleared',
+      'SideJobCancelled job',
+      'ViewModelStatusChanged Cleared',
+    ]);
+    expect(await running).toEqual({ status: 'cancelled' });
+    expect(await queued).toEqual({ status: 'dropped', reason: 'cleared' });
+    expect(job.signal.aborted).toBe(true);
+    expect([statesCompleted, notificationsCompleted, vm.status]).toEqual([true, true, 'Cleared']);
+    await vm.whenIdle(); // resolves: nothing runs any more
+  });
+
+  it('makes every way of sending fail with a ballast-sync error afterwards', async () => {
+    const { vm, interceptorScope } = setUp();
+    vm.clear();
+    const afterClear =
+      /^ballast-sync: \w+\(\) was called on ViewModel "counter" after it was cleared/;
+    expect(() => vm.trySend(increment())).toThrow(afterClear);
+    await expect(vm.send(increment())).rejects.toThrow(afterClear);
+    await expect(vm.sendAndAwaitCompletion(increment())).rejects.toThrow(afterClear);
+    await expect(
+      interceptorScope().sendToQueue({ type: 'restore', state: { count: 1 } }),
+    ).rejects.toThrow(/^ballast-sync: /);
+    await expect(vm.shutDownGracefully()).resolves.toBeUndefined();
+    expect(() => interceptorScope().postEvent({ type: 'Notify', message: 'late' })).toThrow(
+      /^ballast-sync: postEvent\(\) was called on ViewModel "counter" after it was cleared/,
+    );
+  });
+});
+
+describe('shutDownGracefully()', () => {
+  it('lets queued Inputs and a running side job finish, refusing new Inputs meanwhile', async () => {
+    const { vm, from } = setUp();
+    const jobGate = deferred();
+    const inputGate = deferred();
+    const job = await startJob(vm, 'job', jobGate.promise);
+    vm.trySend(slow(inputGate.promise));
+    const queued = vm.sendAndAwaitCompletion(increment(10));
+    const lines = from();
+
+    let done = false;
+    const shutdown = vm.shutDownGracefully(5000).then(() => (done = true));
+    expect(vm.status).toBe('ShuttingDown');
+    expect(() => vm.trySend(increment())).toThrow(
+      /^ballast-sync: trySend\(\) .* after it was asked to shut down/,
+    );
+    await expect(vm.sendAndAwaitCompletion(increment())).rejects.toThrow(/^ballast-sync: /);
+    await expect(job.postInput(increment())).rejects.toThrow(/^ballast-sync: /);
+
+    inputGate.resolve();
+    expect(await queued).toEqual({ status: 'handled' });
+    await settle();
+    expect([done, vm.status]).toEqual([false, 'ShuttingDown']); // the side job still runs
+    jobGate.resolve();
+    await shutdown;
+    expect(vm.status).toBe('Cleared');
+    expect(vm.getCurrentState()).toEqual({ count: 11 });
+    expect(lines().filter((l) => !l.startsWith('InputQueued'))).toEqual([
+      'ViewModelStatusChanged ShuttingDown',
+      'InputHandledSuccessfully Slow',
+      'InputAccepted Increment',
+      'StateChanged 11',
+      'InputHandledSuccessfully Increment',
+      'SideJobCompleted job',
+      'ViewModelStatusChanged Cleared',
+    ]);
+  });
+
+  it('cancels a side job that outlives the grace period', async () => {
+    const { vm, from } = setUp();
+    const job = await startJob(vm, 'forever', deferred().promise);
+    const lines = from();
+    await vm.shutDownGracefully(10);
+    expect(job.signal.aborted).toBe(true);
+    expect(lines()).toEqual([
+      'ViewModelStatusChanged ShuttingDown',
+      'SideJobCancelled forever',
+      'ViewModelStatusChanged Cleared',
+    ]);
+  });
+
+  // Known gap (reported): under fifo() the shutdown item waits behind the running Input, so the
+  // grace period never starts and a handler that never settles makes shutDownGracefully() hang,
+  // although its JSDoc promises to wait "up to gracePeriodMs for running Inputs".
+  it(
+    'clears a fifo ViewModel whose running Input never settles, once the grace period is over',
+    async () => {
+      const { vm } = setUp();
+      vm.trySend(slow(deferred().promise));
+      const outcome = await Promise.race([
+        vm.shutDownGracefully(10).then(() => 'cleared'),
+        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 100)),
+      ]);
+      const status = vm.status;
+      vm.clear();
+      expect([outcome, status]).toEqual(['cleared', 'Cleared']);
+    },
+  );
+
+  it('drops Inputs still waiting for room in a full queue: they were never queued', async () => {
+    const rec = recorder<CounterInput, CounterEvent, CounterState>();
+    const vm = new BasicViewModel(counterConfig({ interceptors: [rec.interceptor], inputQueue: { capacity: 1 } }));
+    const gate = deferred();
+    vm.trySend(slow(gate.promise)); // running
+    vm.trySend(increment(1)); // queued, fills the queue
+    const waiting = vm.send(increment(2)); // waits for room
+    const shutdown = vm.shutDownGracefully(1000);
+    await expect(waiting).rejects.toThrow(/^ballast-sync: Input "Increment" was dropped before it was queued/);
+    gate.resolve();
+    await shutdown;
+    expect(rec.notifications.filter((n) => n.type === 'InputDropped')).toEqual([
+      { type: 'InputDropped', input: increment(2), reason: 'shutting-down' },
+    ]);
+    expect(vm.getCurrentState().count).toBe(1 + 1); // slow adds 1, then the queued Increment(1)
+  });
+
+  it('returns the same promise when called twice, and rejects a bad grace period', async () => {
+    const { vm } = setUp();
+    await expect(vm.shutDownGracefully(-1)).rejects.toThrow(
+      /^ballast-sync: shutDownGracefully\(gracePeriodMs\) needs a number >= 0/,
+    );
+    expect(vm.status).toBe('Running');
+    const first = vm.shutDownGracefully(100);
+    expect(vm.shutDownGracefully(100)).toBe(first);
+    await first;
+    expect(vm.status).toBe('Cleared');
+  });
+});
