@@ -1,0 +1,114 @@
+/*
+ * `npm run bench`: runs every case in its own Node process (node --expose-gc, sources loaded through
+ * tsx), then prints a Markdown table and writes bench/results.json. Never part of `npm test` or CI.
+ *
+ *   npm run bench                 all cases (a few minutes)
+ *   npm run bench -- --quick      fewer samples, to check the harness
+ *   npm run bench -- --only=1,3   some cases
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import type { CaseOutput, CaseResult } from './lib/results';
+import { markdownReport } from './lib/report';
+
+const root = resolve(__dirname, '..');
+const CASES = [
+  { id: '1', file: 'bench/cases/engine-throughput.ts', title: 'engine throughput' },
+  { id: '2', file: 'bench/cases/fan-out.ts', title: 'in-memory fan-out' },
+  { id: '3', file: 'bench/cases/memory.ts', title: 'memory per idle Replica' },
+  { id: '4', file: 'bench/cases/angular-e2e.ts', title: 'Angular end to end (headless Chromium)' },
+];
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args
+  .find((a) => a.startsWith('--only='))
+  ?.slice('--only='.length)
+  .split(',');
+const selected = CASES.filter((c) => !only || only.includes(c.id));
+
+function version(pkg: string): string {
+  return (
+    JSON.parse(readFileSync(join(root, 'node_modules', pkg, 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+}
+
+function git(...gitArgs: string[]): string {
+  try {
+    return execFileSync('git', gitArgs, {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memory_gib: Math.round(os.totalmem() / 2 ** 30),
+    os: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.version,
+    v8: process.versions.v8,
+    packages: Object.fromEntries(
+      [
+        '@angular/core',
+        '@ngrx/store',
+        '@ngrx/signals',
+        'rxjs',
+        'tinybench',
+        'tsx',
+        '@playwright/test',
+      ].map((p) => [p, version(p)]),
+    ),
+    commit: git('rev-parse', '--short', 'HEAD'),
+    date: new Date().toISOString(),
+    load_average_at_start: os.loadavg().map((l) => Number(l.toFixed(2))),
+    quick,
+  };
+}
+
+function runCase(file: string, title: string, resultFile: string): CaseOutput {
+  process.stderr.write(`\n[bench] === ${title} (${file})\n`);
+  const started = Date.now();
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', file], {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, BENCH_RESULT_FILE: resultFile, BENCH_QUICK: quick ? '1' : '0' },
+  });
+  if (result.status !== 0)
+    throw new Error(`${file} failed (exit ${result.status ?? result.signal})`);
+  process.stderr.write(`[bench] === ${title}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  return JSON.parse(readFileSync(resultFile, 'utf8')) as CaseOutput;
+}
+
+function main(): void {
+  const info = machine();
+  const tmp = mkdtempSync(join(os.tmpdir(), 'ballast-bench-'));
+  const cases: CaseResult[] = [];
+  try {
+    for (const c of selected) {
+      const output = runCase(c.file, c.title, join(tmp, `case-${c.id}.json`));
+      cases.push(...output.cases);
+      Object.assign(info, output.info ?? {});
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+  info['load_average_at_end'] = os.loadavg().map((l) => Number(l.toFixed(2)));
+  const results = { machine: info, cases };
+  const out = join(root, 'bench/results.json');
+  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\n${markdownReport(results)}\n`);
+  process.stderr.write(`[bench] wrote ${relative(root, out)}\n`);
+}
+
+main();
