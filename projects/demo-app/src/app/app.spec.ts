@@ -1,18 +1,23 @@
 import { TestBed } from '@angular/core/testing';
-import { provideRouter } from '@angular/router';
+import { provideRouter, Router } from '@angular/router';
+import { find, settle, texts } from '../testing/demo-testing.spec-helper';
 import { App } from './app';
+import { routes } from './app.routes';
 
 describe('App', () => {
-  it('renders the demo heading', async () => {
-    await TestBed.configureTestingModule({
-      imports: [App],
-      providers: [provideRouter([])],
-    }).compileComponents();
-
+  async function setUp() {
+    TestBed.configureTestingModule({ providers: [provideRouter(routes)] });
     const fixture = TestBed.createComponent(App);
-    await fixture.whenStable();
+    await TestBed.inject(Router).navigateByUrl('/');
+    await settle(fixture);
+    return fixture;
+  }
 
-    const heading = (fixture.nativeElement as HTMLElement).querySelector('h1');
-    expect(heading?.textContent).toBe('ballast-sync demo');
+  it('opens on the sync counters page', async () => {
+    const fixture = await setUp();
+    expect(find(fixture, 'h1').textContent).toBe('ballast-sync demo');
+    expect(texts(fixture, 'nav a')).toEqual(['Sync counters']);
+    expect(find(fixture, 'nav a.active').textContent?.trim()).toBe('Sync counters');
+    expect(fixture.nativeElement.querySelector('app-counters-page')).not.toBeNull();
   });
 });
