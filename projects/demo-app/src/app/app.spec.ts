@@ -13,11 +13,21 @@ describe('App', () => {
     return fixture;
   }
 
-  it('opens on the sync counters page', async () => {
+  it('opens on the sync counters page, with a navigation to both pages', async () => {
     const fixture = await setUp();
     expect(find(fixture, 'h1').textContent).toBe('ballast-sync demo');
-    expect(texts(fixture, 'nav a')).toEqual(['Sync counters']);
+    expect(texts(fixture, 'nav a')).toEqual(['Sync counters', 'Shared todos']);
     expect(find(fixture, 'nav a.active').textContent?.trim()).toBe('Sync counters');
     expect(fixture.nativeElement.querySelector('app-counters-page')).not.toBeNull();
+  });
+
+  it('navigates to the todos page', async () => {
+    const fixture = await setUp();
+    find(fixture, 'nav a[href="/todos"]').click();
+    await settle(fixture);
+    expect(TestBed.inject(Router).url).toBe('/todos');
+    expect(find(fixture, 'nav a.active').textContent?.trim()).toBe('Shared todos');
+    expect(fixture.nativeElement.querySelector('app-todos-page')).not.toBeNull();
+    expect(fixture.nativeElement.querySelector('app-counters-page')).toBeNull();
   });
 });
