@@ -1,4 +1,4 @@
-import { BehaviorSubject, distinctUntilChanged, type Observable, type TeardownLogic } from 'rxjs';
+import { BehaviorSubject, defer, distinctUntilChanged, type Observable, type TeardownLogic } from 'rxjs';
 import { ballastError, describeValue } from './errors';
 import { EventBus } from './event-bus';
 import { InputHandlerContext } from './input-handler-context';
@@ -43,7 +43,10 @@ export class BasicViewModel<I, E, S> {
   readonly name: string;
   private currentStatus: ViewModelStatus = 'Running';
   private state: S;
+  /** Emits only while observed; observeStates() catches it up to `statesValue` on subscription. */
   private readonly states$: BehaviorSubject<S>;
+  /** What `states$` would hold had it been given every State (lags `state` during StateChanged). */
+  private statesValue: S;
   private readonly stateEquals: (a: S, b: S) => boolean;
   private readonly inputHandler: InputHandler<I, E, S>;
   private readonly strategy: InputStrategy<I, S>;
@@ -87,6 +90,7 @@ export class BasicViewModel<I, E, S> {
     };
     this.state = config.initialState;
     this.states$ = new BehaviorSubject(this.state);
+    this.statesValue = this.state;
     this.stateEquals = valid.stateEquals;
     this.inputHandler = config.inputHandler;
     this.strategy = config.inputStrategy ?? fifo();
@@ -113,7 +117,11 @@ export class BasicViewModel<I, E, S> {
 
   /** The State, current value first, deduplicated with `stateEquals`. Completes when cleared. */
   observeStates(): Observable<S> {
-    return this.states$.pipe(distinctUntilChanged(this.stateEquals));
+    return defer(() => {
+      // setState() skips the subject while nobody observes it: catch it up before subscribing.
+      if (!this.states$.observed && this.states$.getValue() !== this.statesValue) this.states$.next(this.statesValue);
+      return this.states$;
+    }).pipe(distinctUntilChanged(this.stateEquals));
   }
 
   /** Every notification from now on, in the order every interceptor sees them. */
@@ -124,7 +132,7 @@ export class BasicViewModel<I, E, S> {
   /** Queues an Input now; returns false when it was dropped (queue full). */
   trySend(input: I): boolean {
     this.checkCanSend('trySend', input);
-    this.notify({ type: 'InputQueued', input });
+    if (this.bus.observed) this.notify({ type: 'InputQueued', input });
     const queued = this.queue.offer({ type: 'input', input, settle: undefined }, false) as boolean;
     if (queued) this.pump();
     return queued;
@@ -133,7 +141,7 @@ export class BasicViewModel<I, E, S> {
   /** Resolves once the Input is queued (waiting for room when the queue is full). */
   async send(input: I): Promise<void> {
     this.checkCanSend('send', input);
-    this.notify({ type: 'InputQueued', input });
+    if (this.bus.observed) this.notify({ type: 'InputQueued', input });
     const offered = this.queue.offer({ type: 'input', input, settle: undefined }, true);
     if (offered === true) return this.pump();
     if (offered === false || !(await offered)) {
@@ -147,7 +155,7 @@ export class BasicViewModel<I, E, S> {
   /** Resolves with the outcome once the Input was handled, rejected, cancelled, dropped or failed. */
   async sendAndAwaitCompletion(input: I): Promise<InputOutcome> {
     this.checkCanSend('sendAndAwaitCompletion', input);
-    this.notify({ type: 'InputQueued', input });
+    if (this.bus.observed) this.notify({ type: 'InputQueued', input });
     return new Promise<InputOutcome>((settle) => {
       if (this.queue.offer({ type: 'input', input, settle }, true) === true) this.pump();
     });
@@ -324,7 +332,7 @@ export class BasicViewModel<I, E, S> {
         return item.settle?.({ status: 'rejected' });
       }
     }
-    this.notify({ type: 'InputAccepted', input });
+    if (this.bus.observed) this.notify({ type: 'InputAccepted', input });
     const context = new InputHandlerContext(this.host, input, this.strategy.singleStateAccess);
     const running: RunningInput<I, E, S> = { context, item };
     let result: unknown;
@@ -357,7 +365,7 @@ export class BasicViewModel<I, E, S> {
       this.notify({ type: 'InputHandlerError', input: item.input, error });
       item.settle?.({ status: 'failed', error });
     } else {
-      this.notify({ type: 'InputHandledSuccessfully', input: item.input });
+      if (this.bus.observed) this.notify({ type: 'InputHandledSuccessfully', input: item.input });
       item.settle?.(HANDLED);
     }
     if (this.currentStatus === 'Cleared') this.sideJobs.discard(sideJobs);
@@ -388,8 +396,9 @@ export class BasicViewModel<I, E, S> {
 
   private setState(state: S): void {
     this.state = state;
-    this.notify({ type: 'StateChanged', state });
-    this.states$.next(state);
+    if (this.bus.observed) this.notify({ type: 'StateChanged', state });
+    this.statesValue = state;
+    if (this.states$.observed) this.states$.next(state);
   }
 
   private setStatus(status: ViewModelStatus): void {
@@ -397,6 +406,11 @@ export class BasicViewModel<I, E, S> {
     this.notify({ type: 'ViewModelStatusChanged', status });
   }
 
+  /**
+   * Emits a notification (and logs it when it carries an error). The hot paths (InputQueued,
+   * InputAccepted, InputHandledSuccessfully, StateChanged) only build theirs when `bus.observed`:
+   * nobody would receive it, so nothing is lost, and an unobserved ViewModel allocates less.
+   */
   private notify(notification: Notification<I, E, S>): void {
     this.bus.emit(notification);
     if ('error' in notification) {

@@ -13,6 +13,9 @@ export interface InputHandlerHost<I, E, S> {
   notify(notification: BallastNotification<I, E, S>): void;
 }
 
+/** What finish() and cancel() return when the handler recorded no side job (never mutated). */
+const NO_SIDE_JOBS: readonly never[] = Object.freeze([]);
+
 /**
  * The scope of one Input's handler, enforcing the guardian rules of {@link InputHandlerScope}.
  * Once finished or cancelled it is closed: every further call throws.
@@ -63,11 +66,13 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
   }
 
   updateStateAndGet(fn: (state: S) => S): S {
-    return this.update('updateStateAndGet', fn)[1];
+    return this.update('updateStateAndGet', fn);
   }
 
   getAndUpdateState(fn: (state: S) => S): S {
-    return this.update('getAndUpdateState', fn)[0];
+    const previous = this.host.getState(); // what update() passes to fn: nothing runs in between
+    this.update('getAndUpdateState', fn);
+    return previous;
   }
 
   postEvent(event: E): void {
@@ -114,30 +119,30 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
   /** Closes the scope after the handler returned; returns its side job operations. */
   finish(): readonly SideJobOperation<I, E, S>[] {
     this.closedAs = 'finished';
-    return this.sideJobs ?? [];
+    return this.sideJobs ?? NO_SIDE_JOBS;
   }
 
   /** Closes the scope because the Input was cancelled; returns the side jobs that never started. */
   cancel(): readonly SideJobOperation<I, E, S>[] {
     this.closedAs = 'cancelled';
     this.controller?.abort(this.cancellation());
-    return this.sideJobs ?? [];
+    return this.sideJobs ?? NO_SIDE_JOBS;
   }
 
   private cancellation(): Error {
     return ballastError(`Input "${describeValue(this.input)}" was cancelled.`);
   }
 
-  private update(method: string, fn: (state: S) => S): [S, S] {
+  /** Returns the new State (no [previous, next] tuple: this runs once per Input). */
+  private update(method: string, fn: (state: S) => S): S {
     if (typeof fn !== 'function') {
       throw ballastError(`${method}(fn) needs a function (state) => newState; got ${typeof fn}.`);
     }
     this.checkStateAccess(method);
-    const previous = this.host.getState();
-    const next = fn(previous);
+    const next = fn(this.host.getState());
     this.host.setState(next);
     this.stateUpdated = true;
-    return [previous, next];
+    return next;
   }
 
   private checkOpen(method: string): void {

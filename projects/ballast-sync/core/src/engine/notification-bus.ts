@@ -30,13 +30,17 @@ export class NotificationBus<N> {
 
   emit(notification: N): void {
     if (this.completed || this.subscribers.length === 0) return;
-    this.pending.push(notification);
-    if (this.delivering) return;
+    if (this.delivering) {
+      this.pending.push(notification);
+      return;
+    }
     this.delivering = true;
     try {
+      // Subscriber.next never throws: rxjs reports a throwing observer as an unhandled error.
+      for (const subscriber of this.subscribers) subscriber.next(notification);
+      // What subscribers emitted meanwhile, in order (the list may grow while it is delivered).
       for (let i = 0; i < this.pending.length; i++) {
         const next = this.pending[i] as N;
-        // Subscriber.next never throws: rxjs reports a throwing observer as an unhandled error.
         for (const subscriber of this.subscribers) subscriber.next(next);
       }
     } finally {
