@@ -75,8 +75,17 @@ export class ReplicaSession<I, E, S> {
   }
 
   private flush(released: I): void {
-    const match = this.pending.find((p) => !p.sent && p.input === released);
-    const upTo = match?.seq ?? this.nextSeq - 1;
+    // The same Input object may be queued several times: take its latest unsent occurrence, so a
+    // trailing-edge operator (debounceTime) never leaves earlier ones behind. At worst an Input
+    // leaves earlier than a leading-edge operator or delay() would have sent it; none is lost.
+    let upTo = this.nextSeq - 1;
+    for (let i = this.pending.length - 1; i >= 0; i--) {
+      const pending = this.pending[i] as PendingInput<I>;
+      if (!pending.sent && pending.input === released) {
+        upTo = pending.seq;
+        break;
+      }
+    }
     for (const pending of this.pending) if (!pending.sent && pending.seq <= upTo) this.send(pending, false);
   }
 
@@ -136,6 +145,9 @@ export class ReplicaSession<I, E, S> {
       () => {
         this.restoresInFlight--;
         onApplied?.();
+        // A local Input may have completed between this restore and now (parallel()): its own
+        // check was skipped because this restore was still in flight.
+        if (this.forwardsInputs) this.reapplyIfOverwritten();
       },
       // The ViewModel is shutting down or cleared: nothing left to keep in sync.
       () => this.restoresInFlight--,

@@ -72,20 +72,29 @@ export class SourceSession<I, E, S> {
     const replica = this.recordOf(envelope);
     const duplicate = envelope.seq < replica.expected || replica.early.has(envelope.seq);
     this.context.emit({ type: 'InputReceived', input: envelope, duplicate });
+    // Everything before `firstUnacknowledged` was settled, possibly by a previous Source whose
+    // acknowledgement reached the Replica after an earlier envelope told this Source otherwise:
+    // the Replica never re-sends those Inputs, so waiting for them would stall it for good.
+    if (envelope.firstUnacknowledged > replica.expected) this.skipSettled(replica, envelope.firstUnacknowledged);
     if (duplicate) {
       // A re-send: the Replica may have missed the acknowledgement, so announce it again.
       this.acknowledge(envelope.clientId, replica.acknowledged);
-      return;
-    }
-    if (envelope.seq > replica.expected) {
+    } else if (envelope.seq > replica.expected) {
       if (replica.early.size < this.context.maxPendingInputs) replica.early.set(envelope.seq, envelope);
-      return;
+    } else {
+      this.process(replica, envelope);
     }
-    this.process(replica, envelope);
     for (let next = replica.early.get(replica.expected); next; next = replica.early.get(replica.expected)) {
       replica.early.delete(next.seq);
       this.process(replica, next);
     }
+  }
+
+  private skipSettled(replica: ReplicaRecord<I>, firstUnacknowledged: number): void {
+    replica.expected = firstUnacknowledged;
+    replica.acknowledged = Math.max(replica.acknowledged, firstUnacknowledged - 1);
+    for (const seq of replica.early.keys()) if (seq < firstUnacknowledged) replica.early.delete(seq);
+    for (const seq of replica.settled) if (seq <= replica.acknowledged) replica.settled.delete(seq);
   }
 
   private recordOf(envelope: SyncedInput<I>): ReplicaRecord<I> {
@@ -105,6 +114,7 @@ export class SourceSession<I, E, S> {
     replica.expected = envelope.seq + 1;
     this.context.scope.sendToQueueAndAwaitCompletion({ type: 'input', input: envelope.input }).then(
       () => {
+        if (envelope.seq <= replica.acknowledged) return; // skipped meanwhile: see skipSettled()
         replica.settled.add(envelope.seq);
         const before = replica.acknowledged;
         while (replica.settled.delete(replica.acknowledged + 1)) replica.acknowledged++;
