@@ -66,9 +66,17 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     if (adapter === null || typeof adapter !== 'object' || methods.some((m) => typeof adapter[m] !== 'function')) {
       throw ballastError(`DefaultSyncConnection: adapter must implement SyncConnectionAdapter (${methods.join(', ')}), e.g. new InMemorySyncAdapter().`);
     }
+    const applies = { bufferStates: ClientType.Source, bufferInputs: ClientType.Replica } as const;
     for (const key of ['bufferStates', 'bufferInputs'] as const) {
-      if (options[key] !== undefined && typeof options[key] !== 'function') {
+      if (options[key] === undefined) continue;
+      if (typeof options[key] !== 'function') {
         throw ballastError(`DefaultSyncConnection: ${key} must be an rxjs operator such as delay(300); got ${typeof options[key]}.`);
+      }
+      if (options.clientType !== applies[key]) {
+        throw ballastError(
+          `DefaultSyncConnection: ${key} only applies to a ${applies[key]} (it decides when ${key === 'bufferStates' ? 'States are published' : 'Inputs are forwarded'}), ` +
+            `but this connection is a ${options.clientType}. Remove it, or give it to the ${applies[key]}.`,
+        );
       }
     }
     const max = options.maxPendingInputs ?? 1000;

@@ -6,7 +6,7 @@ import {
   type SyncConnection,
 } from 'ballast-sync/core';
 import { runScenario } from 'ballast-sync/testing';
-import { Subject, throwError } from 'rxjs';
+import { identity, Subject, throwError } from 'rxjs';
 import {
   add,
   clearChannels,
@@ -55,6 +55,16 @@ describe('configuration errors are clear', () => {
       'a non-function bufferInputs',
       { clientType: 'replica', adapter, bufferInputs: 'debounce' },
       /^ballast-sync: .*bufferInputs must be an rxjs operator/,
+    ],
+    [
+      'bufferStates on a Replica (only a Source publishes States)',
+      { clientType: 'replica', adapter, bufferStates: identity },
+      /^ballast-sync: DefaultSyncConnection: bufferStates only applies to a source .* this connection is a replica/,
+    ],
+    [
+      'bufferInputs on a Spectator (it forwards nothing)',
+      { clientType: 'spectator', adapter, bufferInputs: identity },
+      /^ballast-sync: DefaultSyncConnection: bufferInputs only applies to a replica .* this connection is a spectator/,
     ],
     [
       'maxPendingInputs 0',
