@@ -92,6 +92,13 @@ function runCase(file: string, title: string, resultFile: string): CaseOutput {
 
 function main(): void {
   const info = machine();
+  const [load] = os.loadavg();
+  if ((load as number) > os.cpus().length * 0.5) {
+    process.stderr.write(
+      `[bench] warning: load average ${(load as number).toFixed(1)} on ${os.cpus().length} cores; ` +
+        'other processes will add noise (results.json records the load)\n',
+    );
+  }
   const tmp = mkdtempSync(join(os.tmpdir(), 'ballast-bench-'));
   const cases: CaseResult[] = [];
   try {

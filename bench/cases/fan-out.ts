@@ -215,6 +215,9 @@ async function measure(replicaCount: number): Promise<CaseResult> {
       base_us_per_input: round(((baseSummary.median_ms as number) * 1e3) / INPUTS),
       inputs_per_published_state: round(INPUTS / statesPerSample),
     },
+    notes:
+      "One Input per event-loop turn, round-robin over the Replicas; both sides read every Replica's view after every turn. " +
+      'The Source coalesces the States it publishes (one per macrotask): see inputs_per_published_state.',
   };
 }
 
@@ -277,7 +280,9 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
       base_us_per_replica: round(((baseSummary.median_ms as number) * 1e3) / replicaCount),
     },
     notes:
-      "Includes the Source's publication delay: one setTimeout(0), which Node clamps to 1 ms (browsers do not for a click).",
+      replicaCount === 1
+        ? 'The only Replica is the sender: it applies its Input at once (optimistically), so no publication is awaited.'
+        : "Includes the Source's publication delay: one setTimeout(0), which Node clamps to 1 ms (browsers do not for a click).",
   };
 }
 
