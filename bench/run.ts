@@ -5,11 +5,13 @@
  *   npm run bench                 all cases (a few minutes)
  *   npm run bench -- --quick      fewer samples, to check the harness
  *   npm run bench -- --only=1,3   some cases
+ *
+ * A complete run writes bench/results.json; --quick and --only runs write tmp/bench-results.json.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import type { CaseOutput, CaseResult } from './lib/results';
 import { markdownReport } from './lib/report';
 
@@ -112,7 +114,10 @@ function main(): void {
   }
   info['load_average_at_end'] = os.loadavg().map((l) => Number(l.toFixed(2)));
   const results = { machine: info, cases };
-  const out = join(root, 'bench/results.json');
+  // Only a complete run replaces bench/results.json (the one PERFORMANCE.md quotes).
+  const partial = quick || only !== undefined;
+  const out = join(root, partial ? 'tmp/bench-results.json' : 'bench/results.json');
+  mkdirSync(dirname(out), { recursive: true });
   writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\n${markdownReport(results)}\n`);
   process.stderr.write(`[bench] wrote ${relative(root, out)}\n`);
