@@ -23,26 +23,42 @@ const files = entryPoints.flatMap((dir) => sourcesUnder(join(root, dir)));
 describe('ballast-sync/core in plain Node', () => {
   it('imports nothing but rxjs, its own files and ballast-sync/core', () => {
     const imports = files.flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map((m) => `${relative(root, file)} -> ${m[1]}`),
+      [...readFileSync(file, 'utf8').matchAll(/from '([^']+)'/g)].map(
+        (m) => `${relative(root, file)} -> ${m[1]}`,
+      ),
     );
     expect(imports.length).toBeGreaterThan(20);
-    const foreign = imports.filter((line) => !/-> (\.{1,2}\/|rxjs$|ballast-sync\/core$)/.test(line));
+    const foreign = imports.filter(
+      (line) => !/-> (\.{1,2}\/|rxjs$|ballast-sync\/core$)/.test(line),
+    );
     expect(foreign).toEqual([]);
   });
 
   it('uses no browser-only global (transports that need one live in their own entry points)', () => {
-    const browserOnly = /\b(window|document|navigator|localStorage|sessionStorage|BroadcastChannel|WebSocket)\b/;
-    const withoutComments = (code: string) => code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
-    const offenders = files.filter((file) => browserOnly.test(withoutComments(readFileSync(file, 'utf8'))));
+    const browserOnly =
+      /\b(window|document|navigator|localStorage|sessionStorage|BroadcastChannel|WebSocket)\b/;
+    const withoutComments = (code: string) =>
+      code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/.*$/gm, '');
+    const offenders = files.filter((file) =>
+      browserOnly.test(withoutComments(readFileSync(file, 'utf8'))),
+    );
     expect(offenders.map((f) => relative(root, f))).toEqual([]);
   });
 
   it('syncs a Source and a Replica in a Node process without jsdom', () => {
-    const output = execFileSync(process.execPath, ['--import', 'tsx', join(__dirname, 'node', 'core-round-trip.ts')], {
-      cwd: root,
-      encoding: 'utf8',
-      timeout: 30_000,
+    const output = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', join(__dirname, 'node', 'core-round-trip.ts')],
+      {
+        cwd: root,
+        encoding: 'utf8',
+        timeout: 30_000,
+      },
+    );
+    expect(JSON.parse(output)).toEqual({
+      hasWindow: false,
+      source: { total: 42 },
+      replica: { total: 42 },
     });
-    expect(JSON.parse(output)).toEqual({ hasWindow: false, source: { total: 42 }, replica: { total: 42 } });
   });
 });

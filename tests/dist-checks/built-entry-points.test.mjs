@@ -8,7 +8,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const dist = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'ballast-sync');
 const read = (path) => readFileSync(join(dist, path), 'utf8');
-const importsOf = (code) => [...code.matchAll(/^(?:import|export)[^;]*? from '([^']+)'/gm)].map((m) => m[1]);
+const importsOf = (code) =>
+  [...code.matchAll(/^(?:import|export)[^;]*? from '([^']+)'/gm)].map((m) => m[1]);
 
 test('the package exports the primary, core and testing entry points', () => {
   const manifest = JSON.parse(read('package.json'));
@@ -22,7 +23,10 @@ test('ballast-sync/core imports only rxjs', () => {
 });
 
 test('ballast-sync/testing imports only ballast-sync/core', () => {
-  assert.deepEqual([...new Set(importsOf(read('fesm2022/ballast-sync-testing.mjs')))], ['ballast-sync/core']);
+  assert.deepEqual(
+    [...new Set(importsOf(read('fesm2022/ballast-sync-testing.mjs')))],
+    ['ballast-sync/core'],
+  );
 });
 
 test('the built ballast-sync/core runs a synced Source and Replica in plain Node', async () => {
@@ -33,7 +37,9 @@ test('the built ballast-sync/core runs a synced Source and Replica in plain Node
       name: 'dist-check',
       initialState: { n: 0 },
       inputHandler: (input, scope) => scope.updateState((s) => ({ n: s.n + input.by })),
-      interceptors: [new core.BallastSyncInterceptor(new core.DefaultSyncConnection({ clientType, adapter }))],
+      interceptors: [
+        new core.BallastSyncInterceptor(new core.DefaultSyncConnection({ clientType, adapter })),
+      ],
     });
   const source = create(core.ClientType.Source);
   const replica = create(core.ClientType.Replica);

@@ -1,6 +1,12 @@
 // Runs in plain Node (no jsdom, no Angular): a Source and a Replica of ballast-sync/core, synced
 // in memory. Prints the final states as JSON for tests/core-in-node.spec.ts.
-import { BallastSyncInterceptor, BasicViewModel, DefaultSyncConnection, InMemorySyncAdapter, type ClientType } from '../../projects/ballast-sync/core/src/public-api';
+import {
+  BallastSyncInterceptor,
+  BasicViewModel,
+  DefaultSyncConnection,
+  InMemorySyncAdapter,
+  type ClientType,
+} from '../../projects/ballast-sync/core/src/public-api';
 
 type Input = { type: 'Add'; amount: number };
 const adapter = new InMemorySyncAdapter<Input, never, { total: number }>();

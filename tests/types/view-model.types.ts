@@ -1,7 +1,15 @@
 // Type-level tests of the public generics: every `@ts-expect-error` line must fail to compile.
 import { Injectable } from '@angular/core';
 import { delay } from 'rxjs';
-import { BasicViewModel, ClientType, DefaultSyncConnection, fifo, InMemorySyncAdapter, provideSyncViewModel, SyncViewModel } from 'ballast-sync';
+import {
+  BasicViewModel,
+  ClientType,
+  DefaultSyncConnection,
+  fifo,
+  InMemorySyncAdapter,
+  provideSyncViewModel,
+  SyncViewModel,
+} from 'ballast-sync';
 import { runScenario } from 'ballast-sync/testing';
 
 type Input = { type: 'Increment'; by: number } | { type: 'Reset' };
@@ -17,7 +25,9 @@ const vm = new BasicViewModel<Input, Event, State>({
     // @ts-expect-error an Event of the wrong type
     else scope.postEvent({ type: 'Deleted' });
   },
-  inputStrategy: fifo({ filter: (input, state) => (input.type === 'Reset' && state.count === 0 ? 'reject' : 'accept') }),
+  inputStrategy: fifo({
+    filter: (input, state) => (input.type === 'Reset' && state.count === 0 ? 'reject' : 'accept'),
+  }),
 });
 
 vm.trySend({ type: 'Increment', by: 1 });
@@ -42,13 +52,20 @@ new DefaultSyncConnection<Input, Event, State>({ clientType: ClientType.Replica,
 new DefaultSyncConnection<Input, Event, State>({ clientType: 'spectator', adapter });
 // @ts-expect-error a role that does not exist
 new DefaultSyncConnection<Input, Event, State>({ clientType: 'observer', adapter });
-// @ts-expect-error an adapter of another State type
-new DefaultSyncConnection<Input, Event, State>({ clientType: 'source', adapter: new InMemorySyncAdapter<Input, Event, string>() });
+new DefaultSyncConnection<Input, Event, State>({
+  clientType: 'source',
+  // @ts-expect-error an adapter of another State type
+  adapter: new InMemorySyncAdapter<Input, Event, string>(),
+});
 
 @Injectable()
 class CounterViewModel extends SyncViewModel<Input, Event, State> {
   constructor() {
-    super({ name: 'counter', initialState: { count: 0 }, inputHandler: (_input, scope) => scope.noOp() });
+    super({
+      name: 'counter',
+      initialState: { count: 0 },
+      inputHandler: (_input, scope) => scope.noOp(),
+    });
   }
 }
 

@@ -7,7 +7,15 @@ export type { EventSubscriptionRef, SyncViewModelConfig } from './lib/angular/sy
 export { provideSyncViewModel } from './lib/angular/provide-sync-view-model';
 export type { SyncViewModelClass } from './lib/angular/provide-sync-view-model';
 export type { SyncViewModelOptions } from './lib/angular/sync-view-model-options';
-export { provideBallastSync, withInMemoryAdapter, withSyncConnection, withSyncTransport } from './lib/angular/provide-ballast-sync';
+export {
+  provideBallastSync,
+  withInMemoryAdapter,
+  withSyncConnection,
+  withSyncTransport,
+} from './lib/angular/provide-ballast-sync';
 export type { BallastSyncFeature } from './lib/angular/provide-ballast-sync';
 export { BALLAST_SYNC_CONNECTION_FACTORY, BALLAST_SYNC_TRANSPORT } from './lib/angular/sync-tokens';
-export type { SyncConnectionFactory, SyncConnectionFactoryOptions } from './lib/angular/sync-tokens';
+export type {
+  SyncConnectionFactory,
+  SyncConnectionFactoryOptions,
+} from './lib/angular/sync-tokens';

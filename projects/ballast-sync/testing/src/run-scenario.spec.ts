@@ -111,7 +111,10 @@ describe('runScenario()', () => {
     expect(results.timedOut).toBe(true);
     expect(results.sideJobs.started).toEqual([{ key: 'endless', restartState: 'Initial' }]);
     expect(results.sideJobs.cancelled).toEqual(['endless']);
-    expect(results.notifications.at(-1)).toEqual({ type: 'ViewModelStatusChanged', status: 'Cleared' });
+    expect(results.notifications.at(-1)).toEqual({
+      type: 'ViewModelStatusChanged',
+      status: 'Cleared',
+    });
     expect(lastJobSignal?.aborted).toBe(true);
   });
 

@@ -64,7 +64,9 @@ export interface ScenarioResults<I, E, S> {
  * expect(results.latestState).toEqual({ count: 2 });
  * expect(results.successfulInputs).toEqual([{ type: 'Increment' }]);
  */
-export async function runScenario<I, E, S>(scenario: Scenario<I, E, S>): Promise<ScenarioResults<I, E, S>> {
+export async function runScenario<I, E, S>(
+  scenario: Scenario<I, E, S>,
+): Promise<ScenarioResults<I, E, S>> {
   if (scenario === null || typeof scenario !== 'object' || typeof scenario.running !== 'function') {
     throw ballastError('runScenario() needs { initialState, inputHandler, running: (vm) => ... }.');
   }
@@ -110,9 +112,14 @@ async function settlesWithin(promise: Promise<void>, ms: number): Promise<boolea
   }
 }
 
-function summarize<I, E, S>(notifications: readonly BallastNotification<I, E, S>[], timedOut: boolean): ScenarioResults<I, E, S> {
+function summarize<I, E, S>(
+  notifications: readonly BallastNotification<I, E, S>[],
+  timedOut: boolean,
+): ScenarioResults<I, E, S> {
   const pick = <T extends BallastNotification<I, E, S>['type']>(type: T) =>
-    notifications.filter((n): n is Extract<BallastNotification<I, E, S>, { type: T }> => n.type === type);
+    notifications.filter(
+      (n): n is Extract<BallastNotification<I, E, S>, { type: T }> => n.type === type,
+    );
   const states = pick('StateChanged').map((n) => n.state);
   return {
     notifications,

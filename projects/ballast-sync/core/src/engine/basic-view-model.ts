@@ -1,10 +1,20 @@
-import { BehaviorSubject, defer, distinctUntilChanged, type Observable, type TeardownLogic } from 'rxjs';
+import {
+  BehaviorSubject,
+  defer,
+  distinctUntilChanged,
+  type Observable,
+  type TeardownLogic,
+} from 'rxjs';
 import { ballastError, describeValue } from './errors';
 import { EventBus } from './event-bus';
 import { InputHandlerContext } from './input-handler-context';
 import { InputQueue, type InputItem, type QueueItem } from './input-queue';
 import { fifo, type InputStrategy } from './input-strategy';
-import type { BallastInterceptor, BallastInterceptorScope, InterceptorQueueItem } from './interceptor';
+import type {
+  BallastInterceptor,
+  BallastInterceptorScope,
+  InterceptorQueueItem,
+} from './interceptor';
 import { createConsoleLogger, type BallastLogger } from './logger';
 import { NotificationBus } from './notification-bus';
 import type { BallastNotification, InputDropReason, ViewModelStatus } from './notifications';
@@ -23,7 +33,11 @@ interface RunningInput<I, E, S> {
 const HANDLED: InputOutcome = { status: 'handled' };
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /**
@@ -95,7 +109,9 @@ export class BasicViewModel<I, E, S> {
     this.inputHandler = config.inputHandler;
     this.strategy = config.inputStrategy ?? fifo();
     this.logger = config.logger ?? createConsoleLogger();
-    this.queue = new InputQueue(valid.capacity, valid.overflow, (item, reason) => this.drop(item, reason));
+    this.queue = new InputQueue(valid.capacity, valid.overflow, (item, reason) =>
+      this.drop(item, reason),
+    );
     this.sideJobs = new SideJobRunner(this.host);
     this.events = new EventBus(this.host);
 
@@ -119,7 +135,8 @@ export class BasicViewModel<I, E, S> {
   observeStates(): Observable<S> {
     return defer(() => {
       // setState() skips the subject while nobody observes it: catch it up before subscribing.
-      if (!this.states$.observed && this.states$.getValue() !== this.statesValue) this.states$.next(this.statesValue);
+      if (!this.states$.observed && this.states$.getValue() !== this.statesValue)
+        this.states$.next(this.statesValue);
       return this.states$;
     }).pipe(distinctUntilChanged(this.stateEquals));
   }
@@ -179,7 +196,11 @@ export class BasicViewModel<I, E, S> {
    */
   shutDownGracefully(gracePeriodMs = 5000): Promise<void> {
     if (typeof gracePeriodMs !== 'number' || !(gracePeriodMs >= 0)) {
-      return Promise.reject(ballastError(`shutDownGracefully(gracePeriodMs) needs a number >= 0; got ${String(gracePeriodMs)}.`));
+      return Promise.reject(
+        ballastError(
+          `shutDownGracefully(gracePeriodMs) needs a number >= 0; got ${String(gracePeriodMs)}.`,
+        ),
+      );
     }
     if (this.currentStatus === 'Cleared') return Promise.resolve();
     if (!this.shutdown) {
@@ -216,7 +237,10 @@ export class BasicViewModel<I, E, S> {
         if (typeof teardown === 'function') teardown();
         else teardown.unsubscribe();
       } catch (error) {
-        this.logger.error(`ballast-sync: an interceptor of ViewModel "${this.name}" failed to tear down.`, error);
+        this.logger.error(
+          `ballast-sync: an interceptor of ViewModel "${this.name}" failed to tear down.`,
+          error,
+        );
       }
     }
     this.bus.complete();
@@ -257,14 +281,22 @@ export class BasicViewModel<I, E, S> {
   }
 
   private checkQueueItem(item: InterceptorQueueItem<I, S>): void {
-    if (item === null || typeof item !== 'object' || (item.type !== 'input' && item.type !== 'restore')) {
-      throw ballastError(`sendToQueue() needs { type: 'input', input } or { type: 'restore', state }; got ${describeValue(item)}.`);
+    if (
+      item === null ||
+      typeof item !== 'object' ||
+      (item.type !== 'input' && item.type !== 'restore')
+    ) {
+      throw ballastError(
+        `sendToQueue() needs { type: 'input', input } or { type: 'restore', state }; got ${describeValue(item)}.`,
+      );
     }
   }
 
   private restore(state: S, settle: ((outcome: InputOutcome) => void) | undefined): void {
     if (this.currentStatus !== 'Running') {
-      throw ballastError(`a State was restored into ViewModel "${this.name}" while it was ${this.currentStatus}.`);
+      throw ballastError(
+        `a State was restored into ViewModel "${this.name}" while it was ${this.currentStatus}.`,
+      );
     }
     this.queue.push({ type: 'restore', state, settle });
     this.pump();
@@ -292,7 +324,8 @@ export class BasicViewModel<I, E, S> {
         if (concurrency === 'sequential' && this.running.size > 0) break;
         const item = this.queue.take();
         if (!item) break;
-        if (concurrency === 'cancel-running') for (const running of [...this.running]) this.cancelInput(running, true);
+        if (concurrency === 'cancel-running')
+          for (const running of [...this.running]) this.cancelInput(running, true);
         this.dispatch(item);
       }
     } finally {
@@ -321,7 +354,9 @@ export class BasicViewModel<I, E, S> {
       try {
         verdict = filter(input, this.state);
         if (verdict !== 'accept' && verdict !== 'reject') {
-          throw ballastError(`the input filter returned ${String(verdict)}; it must return 'accept' or 'reject'.`);
+          throw ballastError(
+            `the input filter returned ${String(verdict)}; it must return 'accept' or 'reject'.`,
+          );
         }
       } catch (error) {
         this.notify({ type: 'InputHandlerError', input, error });
@@ -414,14 +449,20 @@ export class BasicViewModel<I, E, S> {
   private notify(notification: Notification<I, E, S>): void {
     this.bus.emit(notification);
     if ('error' in notification) {
-      this.logger.error(`ballast-sync: ${notification.type} in ViewModel "${this.name}".`, notification.error);
+      this.logger.error(
+        `ballast-sync: ${notification.type} in ViewModel "${this.name}".`,
+        notification.error,
+      );
     }
   }
 
   private isIdle(): boolean {
     return (
       this.currentStatus === 'Cleared' ||
-      (this.queue.size === 0 && this.running.size === 0 && this.sideJobs.running === 0 && !this.events.busy)
+      (this.queue.size === 0 &&
+        this.running.size === 0 &&
+        this.sideJobs.running === 0 &&
+        !this.events.busy)
     );
   }
 

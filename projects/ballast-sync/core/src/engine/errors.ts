@@ -16,7 +16,9 @@ export function describeValue(value: unknown): string {
   if (value !== null && typeof value === 'object') {
     const type = (value as { type?: unknown }).type;
     if (typeof type === 'string') return type;
-    return value.constructor?.name && value.constructor !== Object ? value.constructor.name : 'object';
+    return value.constructor?.name && value.constructor !== Object
+      ? value.constructor.name
+      : 'object';
   }
   return typeof value === 'string' ? JSON.stringify(value) : String(value);
 }

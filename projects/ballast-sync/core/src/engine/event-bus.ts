@@ -34,10 +34,14 @@ export class EventBus<I, E, S> {
 
   post(event: E): void {
     if (this.closed) {
-      throw ballastError(`postEvent() was called on ViewModel "${this.host.name}" after it was cleared.`);
+      throw ballastError(
+        `postEvent() was called on ViewModel "${this.host.name}" after it was cleared.`,
+      );
     }
     if (event === undefined) {
-      throw ballastError(`postEvent() needs an Event; got undefined (ViewModel "${this.host.name}").`);
+      throw ballastError(
+        `postEvent() needs an Event; got undefined (ViewModel "${this.host.name}").`,
+      );
     }
     this.host.notify({ type: 'EventQueued', event });
     this.buffer.push(event);
@@ -46,10 +50,14 @@ export class EventBus<I, E, S> {
 
   attach(handler: EventHandler<I, E>): () => void {
     if (typeof handler !== 'function') {
-      throw ballastError(`attachEventHandler() needs a function (event, scope) => void; got ${typeof handler}.`);
+      throw ballastError(
+        `attachEventHandler() needs a function (event, scope) => void; got ${typeof handler}.`,
+      );
     }
     if (this.closed) {
-      throw ballastError(`attachEventHandler() was called on ViewModel "${this.host.name}" after it was cleared.`);
+      throw ballastError(
+        `attachEventHandler() was called on ViewModel "${this.host.name}" after it was cleared.`,
+      );
     }
     if (this.handler) {
       throw ballastError(

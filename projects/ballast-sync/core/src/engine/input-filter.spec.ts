@@ -146,7 +146,12 @@ describe('restoring a State', () => {
     });
     expect(
       linesOf(results.notifications).filter((line) => !line.startsWith('Interceptor')),
-    ).toEqual(['ViewModelStatusChanged Running', 'StateChanged 0', 'StateChanged 7', 'ViewModelStatusChanged Cleared']);
+    ).toEqual([
+      'ViewModelStatusChanged Running',
+      'StateChanged 0',
+      'StateChanged 7',
+      'ViewModelStatusChanged Cleared',
+    ]);
     expect(results.inputHandlerErrors).toEqual([]);
   });
 

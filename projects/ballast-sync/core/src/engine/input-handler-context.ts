@@ -88,7 +88,9 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
     this.checkOpen('sideJob');
     this.checkKey('sideJob', key);
     if (typeof job !== 'function') {
-      throw ballastError(`sideJob("${key}", job) needs a function (scope) => void | Promise<void>; got ${typeof job}.`);
+      throw ballastError(
+        `sideJob("${key}", job) needs a function (scope) => void | Promise<void>; got ${typeof job}.`,
+      );
     }
     (this.sideJobs ??= []).push({ kind: 'start', key, job });
     this.host.notify({ type: 'SideJobQueued', key });
@@ -102,7 +104,9 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
 
   observeInputs(key: string, ...sources: Observable<I>[]): void {
     if (sources.length === 0 || !sources.every((source) => isObservable(source))) {
-      throw ballastError(`observeInputs("${key}", ...sources) needs one or more Observables of Inputs.`);
+      throw ballastError(
+        `observeInputs("${key}", ...sources) needs one or more Observables of Inputs.`,
+      );
     }
     this.sideJob(key, (job) => {
       return new Promise<void>((resolve, reject) => {
@@ -179,7 +183,9 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
 
   private checkKey(method: string, key: string): void {
     if (typeof key !== 'string' || key.length === 0) {
-      throw ballastError(`${method}(key) needs a non-empty string key; got ${JSON.stringify(key)}.`);
+      throw ballastError(
+        `${method}(key) needs a non-empty string key; got ${JSON.stringify(key)}.`,
+      );
     }
   }
 }

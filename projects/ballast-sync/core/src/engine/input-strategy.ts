@@ -33,11 +33,15 @@ export interface InputStrategyOptions<I, S> {
 
 function checkedFilter<I, S>(strategy: string, options: InputStrategyOptions<I, S> | undefined) {
   if (options === null || (options !== undefined && typeof options !== 'object')) {
-    throw ballastError(`${strategy}() takes an options object like { filter }; got ${String(options)}.`);
+    throw ballastError(
+      `${strategy}() takes an options object like { filter }; got ${String(options)}.`,
+    );
   }
   const filter = options?.filter;
   if (filter !== undefined && typeof filter !== 'function') {
-    throw ballastError(`${strategy}({ filter }) needs a function (input, state) => 'accept' | 'reject'.`);
+    throw ballastError(
+      `${strategy}({ filter }) needs a function (input, state) => 'accept' | 'reject'.`,
+    );
   }
   return filter;
 }
@@ -50,7 +54,12 @@ function checkedFilter<I, S>(strategy: string, options: InputStrategyOptions<I, 
  * new BasicViewModel({ initialState, inputHandler, inputStrategy: fifo() });
  */
 export function fifo<I, S>(options?: InputStrategyOptions<I, S>): InputStrategy<I, S> {
-  return { name: 'fifo', concurrency: 'sequential', filter: checkedFilter('fifo', options), singleStateAccess: false };
+  return {
+    name: 'fifo',
+    concurrency: 'sequential',
+    filter: checkedFilter('fifo', options),
+    singleStateAccess: false,
+  };
 }
 
 /**
@@ -61,7 +70,12 @@ export function fifo<I, S>(options?: InputStrategyOptions<I, S>): InputStrategy<
  * new BasicViewModel({ initialState, inputHandler, inputStrategy: lifo() });
  */
 export function lifo<I, S>(options?: InputStrategyOptions<I, S>): InputStrategy<I, S> {
-  return { name: 'lifo', concurrency: 'cancel-running', filter: checkedFilter('lifo', options), singleStateAccess: false };
+  return {
+    name: 'lifo',
+    concurrency: 'cancel-running',
+    filter: checkedFilter('lifo', options),
+    singleStateAccess: false,
+  };
 }
 
 /**
@@ -72,5 +86,10 @@ export function lifo<I, S>(options?: InputStrategyOptions<I, S>): InputStrategy<
  * new BasicViewModel({ initialState, inputHandler, inputStrategy: parallel() });
  */
 export function parallel<I, S>(): InputStrategy<I, S> {
-  return { name: 'parallel', concurrency: 'concurrent', filter: undefined, singleStateAccess: true };
+  return {
+    name: 'parallel',
+    concurrency: 'concurrent',
+    filter: undefined,
+    singleStateAccess: true,
+  };
 }

@@ -38,5 +38,8 @@ export interface BallastInterceptorScope<I, E, S> {
 export interface BallastInterceptor<I, E, S> {
   /** Used in logs. */
   readonly name?: string;
-  start(scope: BallastInterceptorScope<I, E, S>, notifications: Observable<BallastNotification<I, E, S>>): TeardownLogic;
+  start(
+    scope: BallastInterceptorScope<I, E, S>,
+    notifications: Observable<BallastNotification<I, E, S>>,
+  ): TeardownLogic;
 }

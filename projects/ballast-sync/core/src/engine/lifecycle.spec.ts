@@ -148,30 +148,31 @@ describe('shutDownGracefully()', () => {
   // Known gap (reported): under fifo() the shutdown item waits behind the running Input, so the
   // grace period never starts and a handler that never settles makes shutDownGracefully() hang,
   // although its JSDoc promises to wait "up to gracePeriodMs for running Inputs".
-  it(
-    'clears a fifo ViewModel whose running Input never settles, once the grace period is over',
-    async () => {
-      const { vm } = setUp();
-      vm.trySend(slow(deferred().promise));
-      const outcome = await Promise.race([
-        vm.shutDownGracefully(10).then(() => 'cleared'),
-        new Promise((resolve) => setTimeout(() => resolve('still waiting'), 100)),
-      ]);
-      const status = vm.status;
-      vm.clear();
-      expect([outcome, status]).toEqual(['cleared', 'Cleared']);
-    },
-  );
+  it('clears a fifo ViewModel whose running Input never settles, once the grace period is over', async () => {
+    const { vm } = setUp();
+    vm.trySend(slow(deferred().promise));
+    const outcome = await Promise.race([
+      vm.shutDownGracefully(10).then(() => 'cleared'),
+      new Promise((resolve) => setTimeout(() => resolve('still waiting'), 100)),
+    ]);
+    const status = vm.status;
+    vm.clear();
+    expect([outcome, status]).toEqual(['cleared', 'Cleared']);
+  });
 
   it('drops Inputs still waiting for room in a full queue: they were never queued', async () => {
     const rec = recorder<CounterInput, CounterEvent, CounterState>();
-    const vm = new BasicViewModel(counterConfig({ interceptors: [rec.interceptor], inputQueue: { capacity: 1 } }));
+    const vm = new BasicViewModel(
+      counterConfig({ interceptors: [rec.interceptor], inputQueue: { capacity: 1 } }),
+    );
     const gate = deferred();
     vm.trySend(slow(gate.promise)); // running
     vm.trySend(increment(1)); // queued, fills the queue
     const waiting = vm.send(increment(2)); // waits for room
     const shutdown = vm.shutDownGracefully(1000);
-    await expect(waiting).rejects.toThrow(/^ballast-sync: Input "Increment" was dropped before it was queued/);
+    await expect(waiting).rejects.toThrow(
+      /^ballast-sync: Input "Increment" was dropped before it was queued/,
+    );
     gate.resolve();
     await shutdown;
     expect(rec.notifications.filter((n) => n.type === 'InputDropped')).toEqual([

@@ -22,14 +22,20 @@ const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
  * @example
  * new BasicViewModel({ ..., logger: createConsoleLogger({ level: 'debug' }) });
  */
-export function createConsoleLogger(options: { level?: (typeof LEVELS)[number] } = {}): BallastLogger {
+export function createConsoleLogger(
+  options: { level?: (typeof LEVELS)[number] } = {},
+): BallastLogger {
   const min = LEVELS.indexOf(options.level ?? 'warn');
-  if (min < 0) throw new Error(`ballast-sync: createConsoleLogger({ level }) takes one of ${LEVELS.join(', ')}.`);
+  if (min < 0)
+    throw new Error(
+      `ballast-sync: createConsoleLogger({ level }) takes one of ${LEVELS.join(', ')}.`,
+    );
   const at = (level: (typeof LEVELS)[number]) => LEVELS.indexOf(level) >= min;
   return {
     debug: (message) => at('debug') && console.debug(message),
     info: (message) => at('info') && console.info(message),
     warn: (message) => at('warn') && console.warn(message),
-    error: (message, error) => (error === undefined ? console.error(message) : console.error(message, error)),
+    error: (message, error) =>
+      error === undefined ? console.error(message) : console.error(message, error),
   };
 }

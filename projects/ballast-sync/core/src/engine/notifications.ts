@@ -35,7 +35,11 @@ export type BallastNotification<I, E, S> =
   | { readonly type: 'SideJobCancelled'; readonly key: string }
   | { readonly type: 'SideJobError'; readonly key: string; readonly error: unknown }
   | { readonly type: 'InterceptorAttached'; readonly interceptor: BallastInterceptor<I, E, S> }
-  | { readonly type: 'InterceptorFailed'; readonly interceptor: BallastInterceptor<I, E, S>; readonly error: unknown }
+  | {
+      readonly type: 'InterceptorFailed';
+      readonly interceptor: BallastInterceptor<I, E, S>;
+      readonly error: unknown;
+    }
   | { readonly type: 'UnhandledError'; readonly error: unknown };
 
 /** The `type` of any notification. */

@@ -59,4 +59,7 @@ export interface EventHandlerScope<I> {
 export type EventHandler<I, E> = (event: E, scope: EventHandlerScope<I>) => void | Promise<void>;
 
 /** Turns one Input into State updates, Events and side jobs. */
-export type InputHandler<I, E, S> = (input: I, scope: InputHandlerScope<I, E, S>) => void | Promise<void>;
+export type InputHandler<I, E, S> = (
+  input: I,
+  scope: InputHandlerScope<I, E, S>,
+) => void | Promise<void>;

@@ -22,7 +22,11 @@ interface RunningJob {
 }
 
 function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return value !== null && typeof value === 'object' && typeof (value as { then?: unknown }).then === 'function';
+  return (
+    value !== null &&
+    typeof value === 'object' &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
 }
 
 /** Runs keyed side jobs: one per key; starting a key cancels the job running under it. */
@@ -45,7 +49,8 @@ export class SideJobRunner<I, E, S> {
   /** Reports side jobs that were queued by a cancelled Input and so never started. */
   discard(operations: readonly SideJobOperation<I, E, S>[]): void {
     for (const operation of operations) {
-      if (operation.kind === 'start') this.host.notify({ type: 'SideJobCancelled', key: operation.key });
+      if (operation.kind === 'start')
+        this.host.notify({ type: 'SideJobCancelled', key: operation.key });
     }
   }
 
@@ -95,11 +100,17 @@ export class SideJobRunner<I, E, S> {
   private finish(key: string, job: RunningJob, error: unknown, failed: boolean): void {
     if (this.jobs.get(key) !== job) return; // cancelled or restarted: already reported
     this.jobs.delete(key);
-    this.host.notify(failed ? { type: 'SideJobError', key, error } : { type: 'SideJobCompleted', key });
+    this.host.notify(
+      failed ? { type: 'SideJobError', key, error } : { type: 'SideJobCompleted', key },
+    );
     this.host.onJobSettled();
   }
 
-  private createScope(key: string, restartState: 'Initial' | 'Restarted', signal: AbortSignal): SideJobScope<I, E, S> {
+  private createScope(
+    key: string,
+    restartState: 'Initial' | 'Restarted',
+    signal: AbortSignal,
+  ): SideJobScope<I, E, S> {
     const host = this.host;
     const checkActive = (method: string) => {
       if (signal.aborted) {

@@ -13,17 +13,25 @@ export interface ValidConfiguration<S> {
 }
 
 /** Checks a ViewModel configuration, throwing a `ballast-sync: ` error that names what is wrong. */
-export function validateConfiguration<I, E, S>(config: BallastViewModelConfiguration<I, E, S>): ValidConfiguration<S> {
+export function validateConfiguration<I, E, S>(
+  config: BallastViewModelConfiguration<I, E, S>,
+): ValidConfiguration<S> {
   if (config === null || typeof config !== 'object') {
-    throw ballastError(`BasicViewModel needs a configuration object { initialState, inputHandler }; got ${String(config)}.`);
+    throw ballastError(
+      `BasicViewModel needs a configuration object { initialState, inputHandler }; got ${String(config)}.`,
+    );
   }
   const name = config.name ?? 'ViewModel';
   const where = `BasicViewModel "${String(name)}"`;
   if (typeof name !== 'string' || name.trim() === '') {
-    throw ballastError(`the ViewModel name must be a non-empty string; got ${JSON.stringify(name)}.`);
+    throw ballastError(
+      `the ViewModel name must be a non-empty string; got ${JSON.stringify(name)}.`,
+    );
   }
   if (config.initialState === undefined) {
-    throw ballastError(`${where} is missing initialState: pass { initialState, inputHandler } in its configuration.`);
+    throw ballastError(
+      `${where} is missing initialState: pass { initialState, inputHandler } in its configuration.`,
+    );
   }
   if (typeof config.inputHandler !== 'function') {
     throw ballastError(
@@ -33,27 +41,48 @@ export function validateConfiguration<I, E, S>(config: BallastViewModelConfigura
   const interceptors = config.interceptors ?? [];
   if (!Array.isArray(interceptors)) throw ballastError(`${where}: interceptors must be an array.`);
   interceptors.forEach((interceptor, index) => {
-    if (interceptor === null || typeof interceptor !== 'object' || typeof interceptor.start !== 'function') {
-      throw ballastError(`${where}: interceptors[${index}] is not an interceptor (an object with start(scope, notifications)).`);
+    if (
+      interceptor === null ||
+      typeof interceptor !== 'object' ||
+      typeof interceptor.start !== 'function'
+    ) {
+      throw ballastError(
+        `${where}: interceptors[${index}] is not an interceptor (an object with start(scope, notifications)).`,
+      );
     }
   });
   const strategy = config.inputStrategy;
-  if (strategy !== undefined && (strategy === null || !CONCURRENCIES.includes(strategy.concurrency))) {
+  if (
+    strategy !== undefined &&
+    (strategy === null || !CONCURRENCIES.includes(strategy.concurrency))
+  ) {
     throw ballastError(`${where}: inputStrategy must come from fifo(), lifo() or parallel().`);
   }
   const stateEquals = config.stateEquals ?? Object.is;
-  if (typeof stateEquals !== 'function') throw ballastError(`${where}: stateEquals must be a function (a, b) => boolean.`);
+  if (typeof stateEquals !== 'function')
+    throw ballastError(`${where}: stateEquals must be a function (a, b) => boolean.`);
   const logger = config.logger;
-  if (logger !== undefined && (logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function')) {
+  if (
+    logger !== undefined &&
+    (logger === null || typeof logger.error !== 'function' || typeof logger.warn !== 'function')
+  ) {
     throw ballastError(`${where}: logger must have debug, info, warn and error methods.`);
   }
   const capacity = config.inputQueue?.capacity ?? 256;
-  if (typeof capacity !== 'number' || !(capacity >= 1) || (!Number.isInteger(capacity) && capacity !== Infinity)) {
-    throw ballastError(`${where}: inputQueue.capacity must be a whole number >= 1 (or Infinity); got ${String(capacity)}.`);
+  if (
+    typeof capacity !== 'number' ||
+    !(capacity >= 1) ||
+    (!Number.isInteger(capacity) && capacity !== Infinity)
+  ) {
+    throw ballastError(
+      `${where}: inputQueue.capacity must be a whole number >= 1 (or Infinity); got ${String(capacity)}.`,
+    );
   }
   const overflow = config.inputQueue?.overflow ?? 'suspend';
   if (!OVERFLOWS.includes(overflow)) {
-    throw ballastError(`${where}: inputQueue.overflow must be one of ${OVERFLOWS.join(', ')}; got ${String(overflow)}.`);
+    throw ballastError(
+      `${where}: inputQueue.overflow must be one of ${OVERFLOWS.join(', ')}; got ${String(overflow)}.`,
+    );
   }
   return { name, stateEquals, capacity, overflow };
 }

@@ -19,12 +19,21 @@ export class BallastSyncInterceptor<I, E, S> implements BallastInterceptor<I, E,
   readonly name = 'BallastSyncInterceptor';
 
   constructor(readonly connection: SyncConnection<I, E, S>) {
-    if (connection === null || typeof connection !== 'object' || typeof connection.connect !== 'function') {
-      throw ballastError('BallastSyncInterceptor(connection) needs a SyncConnection, e.g. new DefaultSyncConnection({ clientType, adapter }).');
+    if (
+      connection === null ||
+      typeof connection !== 'object' ||
+      typeof connection.connect !== 'function'
+    ) {
+      throw ballastError(
+        'BallastSyncInterceptor(connection) needs a SyncConnection, e.g. new DefaultSyncConnection({ clientType, adapter }).',
+      );
     }
   }
 
-  start(scope: BallastInterceptorScope<I, E, S>, notifications: Observable<BallastNotification<I, E, S>>): TeardownLogic {
+  start(
+    scope: BallastInterceptorScope<I, E, S>,
+    notifications: Observable<BallastNotification<I, E, S>>,
+  ): TeardownLogic {
     return this.connection.connect(scope, notifications);
   }
 }

@@ -1,10 +1,21 @@
-import { BehaviorSubject, Subject, type MonoTypeOperatorFunction, type Observable, type TeardownLogic } from 'rxjs';
+import {
+  BehaviorSubject,
+  Subject,
+  type MonoTypeOperatorFunction,
+  type Observable,
+  type TeardownLogic,
+} from 'rxjs';
 import { ballastError } from '../engine/errors';
 import type { BallastInterceptorScope } from '../engine/interceptor';
 import type { BallastNotification } from '../engine/notifications';
 import { ReplicaSession } from './replica-session';
 import { SourceSession } from './source-session';
-import { ClientType, type SyncConnection, type SyncNotification, type SyncStatus } from './sync-connection';
+import {
+  ClientType,
+  type SyncConnection,
+  type SyncNotification,
+  type SyncStatus,
+} from './sync-connection';
 import type { SyncConnectionAdapter } from './sync-connection-adapter';
 import { createClientId } from './sync-messages';
 
@@ -62,15 +73,28 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
       );
     }
     const adapter = options.adapter as Partial<SyncConnectionAdapter<I, E, S>> | null;
-    const methods = ['sendSynchronizedStateToReplicas', 'sendInputToSource', 'readStateFromSource', 'readInputsFromReplicas'] as const;
-    if (adapter === null || typeof adapter !== 'object' || methods.some((m) => typeof adapter[m] !== 'function')) {
-      throw ballastError(`DefaultSyncConnection: adapter must implement SyncConnectionAdapter (${methods.join(', ')}), e.g. new InMemorySyncAdapter().`);
+    const methods = [
+      'sendSynchronizedStateToReplicas',
+      'sendInputToSource',
+      'readStateFromSource',
+      'readInputsFromReplicas',
+    ] as const;
+    if (
+      adapter === null ||
+      typeof adapter !== 'object' ||
+      methods.some((m) => typeof adapter[m] !== 'function')
+    ) {
+      throw ballastError(
+        `DefaultSyncConnection: adapter must implement SyncConnectionAdapter (${methods.join(', ')}), e.g. new InMemorySyncAdapter().`,
+      );
     }
     const applies = { bufferStates: ClientType.Source, bufferInputs: ClientType.Replica } as const;
     for (const key of ['bufferStates', 'bufferInputs'] as const) {
       if (options[key] === undefined) continue;
       if (typeof options[key] !== 'function') {
-        throw ballastError(`DefaultSyncConnection: ${key} must be an rxjs operator such as delay(300); got ${typeof options[key]}.`);
+        throw ballastError(
+          `DefaultSyncConnection: ${key} must be an rxjs operator such as delay(300); got ${typeof options[key]}.`,
+        );
       }
       if (options.clientType !== applies[key]) {
         throw ballastError(
@@ -81,18 +105,28 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     }
     const max = options.maxPendingInputs ?? 1000;
     if (!Number.isInteger(max) || max < 1) {
-      throw ballastError(`DefaultSyncConnection: maxPendingInputs must be a whole number >= 1; got ${String(max)}.`);
+      throw ballastError(
+        `DefaultSyncConnection: maxPendingInputs must be a whole number >= 1; got ${String(max)}.`,
+      );
     }
-    if (options.clientId !== undefined && (typeof options.clientId !== 'string' || options.clientId === '')) {
+    if (
+      options.clientId !== undefined &&
+      (typeof options.clientId !== 'string' || options.clientId === '')
+    ) {
       throw ballastError('DefaultSyncConnection: clientId must be a non-empty string.');
     }
     this.clientType = options.clientType;
     this.clientId = options.clientId ?? createClientId();
   }
 
-  connect(scope: BallastInterceptorScope<I, E, S>, notifications: Observable<BallastNotification<I, E, S>>): TeardownLogic {
+  connect(
+    scope: BallastInterceptorScope<I, E, S>,
+    notifications: Observable<BallastNotification<I, E, S>>,
+  ): TeardownLogic {
     if (this.connected) {
-      throw ballastError(`this DefaultSyncConnection is already connected; create one per ViewModel (ViewModel "${scope.viewModelName}").`);
+      throw ballastError(
+        `this DefaultSyncConnection is already connected; create one per ViewModel (ViewModel "${scope.viewModelName}").`,
+      );
     }
     this.connected = true;
     const context = {

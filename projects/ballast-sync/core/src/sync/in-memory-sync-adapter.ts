@@ -25,20 +25,27 @@ export interface InMemorySyncAdapterStats {
  *   interceptors: [new BallastSyncInterceptor(new DefaultSyncConnection({ clientType: 'source', adapter }))] });
  */
 export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E, S> {
-  private source: { readonly id: string; readonly subscriber: Subscriber<SyncedInput<I>> } | undefined;
+  private source:
+    { readonly id: string; readonly subscriber: Subscriber<SyncedInput<I>> } | undefined;
   private readonly readers = new Set<Subscriber<SyncedState<S>>>();
   private current: SyncedState<S> | undefined;
   private deliveries: (() => void)[] = [];
 
   sendSynchronizedStateToReplicas(state: SyncedState<S>): void {
-    if (!isSyncedState(state)) throw ballastError('sendSynchronizedStateToReplicas() needs a SyncedState { sourceId, version, state, acks }.');
+    if (!isSyncedState(state))
+      throw ballastError(
+        'sendSynchronizedStateToReplicas() needs a SyncedState { sourceId, version, state, acks }.',
+      );
     if (state.sourceId !== this.source?.id) return; // from a superseded Source, which already knows it
     this.current = state;
     for (const reader of this.readers) this.deliver(() => reader.next(state));
   }
 
   sendInputToSource(input: SyncedInput<I>): void {
-    if (!isSyncedInput(input)) throw ballastError('sendInputToSource() needs a SyncedInput { id, clientId, seq, firstUnacknowledged, input }.');
+    if (!isSyncedInput(input))
+      throw ballastError(
+        'sendInputToSource() needs a SyncedInput { id, clientId, seq, firstUnacknowledged, input }.',
+      );
     const source = this.source;
     // Without a Source the Input is not lost: its Replica re-sends it when a Source appears.
     if (source) this.deliver(() => source.subscriber.next(input));
@@ -91,5 +98,6 @@ export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E,
 }
 
 function checkId(method: string, id: string): void {
-  if (typeof id !== 'string' || id === '') throw ballastError(`${method}(id) needs a non-empty client id.`);
+  if (typeof id !== 'string' || id === '')
+    throw ballastError(`${method}(id) needs a non-empty client id.`);
 }

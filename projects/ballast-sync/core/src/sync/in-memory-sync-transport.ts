@@ -15,7 +15,9 @@ export class InMemorySyncTransport implements SyncTransport {
 
   adapterFor<I, E, S>(channel: string): InMemorySyncAdapter<I, E, S> {
     if (typeof channel !== 'string' || channel.trim() === '') {
-      throw ballastError(`adapterFor(channel) needs a non-empty channel name; got ${JSON.stringify(channel)}.`);
+      throw ballastError(
+        `adapterFor(channel) needs a non-empty channel name; got ${JSON.stringify(channel)}.`,
+      );
     }
     let adapter = this.channels.get(channel);
     if (!adapter) this.channels.set(channel, (adapter = new InMemorySyncAdapter()));

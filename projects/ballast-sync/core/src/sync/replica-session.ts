@@ -34,9 +34,13 @@ export class ReplicaSession<I, E, S> {
     const { adapter, clientId, bufferInputs } = this.context;
     const subscription = new Subscription();
     if (this.forwardsInputs) {
-      subscription.add(notifications.subscribe((notification) => this.onNotification(notification)));
+      subscription.add(
+        notifications.subscribe((notification) => this.onNotification(notification)),
+      );
       // The operator decides when to send; every Input up to the one it lets through is sent, in order.
-      subscription.add(this.outgoing.pipe(bufferInputs ?? identity).subscribe((input) => this.flush(input)));
+      subscription.add(
+        this.outgoing.pipe(bufferInputs ?? identity).subscribe((input) => this.flush(input)),
+      );
     }
     this.context.setStatus('waiting-for-source');
     subscription.add(
@@ -86,7 +90,8 @@ export class ReplicaSession<I, E, S> {
         break;
       }
     }
-    for (const pending of this.pending) if (!pending.sent && pending.seq <= upTo) this.send(pending, false);
+    for (const pending of this.pending)
+      if (!pending.sent && pending.seq <= upTo) this.send(pending, false);
   }
 
   private send(pending: PendingInput<I>, resent: boolean): void {
@@ -106,7 +111,9 @@ export class ReplicaSession<I, E, S> {
   private receive(published: SyncedState<S>): void {
     if (!isSyncedState(published)) {
       this.context.scope.reportError(
-        ballastError(`channel "${this.context.scope.viewModelName}" received a malformed State from its adapter; it was ignored.`),
+        ballastError(
+          `channel "${this.context.scope.viewModelName}" received a malformed State from its adapter; it was ignored.`,
+        ),
       );
       return;
     }

@@ -45,7 +45,9 @@ export class SourceSession<I, E, S> {
       }),
     );
     // The operator decides when to publish; what is published is always the latest State.
-    subscription.add(this.publishRequests.pipe(bufferStates ?? identity).subscribe(() => this.publish()));
+    subscription.add(
+      this.publishRequests.pipe(bufferStates ?? identity).subscribe(() => this.publish()),
+    );
     subscription.add(
       adapter.readInputsFromReplicas(clientId).subscribe({
         next: (input) => this.receive(input),
@@ -65,7 +67,9 @@ export class SourceSession<I, E, S> {
     if (!this.active) return;
     if (!isSyncedInput(envelope)) {
       this.context.scope.reportError(
-        ballastError(`the Source of channel "${this.context.scope.viewModelName}" received a malformed Input from its adapter; it was ignored.`),
+        ballastError(
+          `the Source of channel "${this.context.scope.viewModelName}" received a malformed Input from its adapter; it was ignored.`,
+        ),
       );
       return;
     }
@@ -75,16 +79,22 @@ export class SourceSession<I, E, S> {
     // Everything before `firstUnacknowledged` was settled, possibly by a previous Source whose
     // acknowledgement reached the Replica after an earlier envelope told this Source otherwise:
     // the Replica never re-sends those Inputs, so waiting for them would stall it for good.
-    if (envelope.firstUnacknowledged > replica.expected) this.skipSettled(replica, envelope.firstUnacknowledged);
+    if (envelope.firstUnacknowledged > replica.expected)
+      this.skipSettled(replica, envelope.firstUnacknowledged);
     if (duplicate) {
       // A re-send: the Replica may have missed the acknowledgement, so announce it again.
       this.acknowledge(envelope.clientId, replica.acknowledged);
     } else if (envelope.seq > replica.expected) {
-      if (replica.early.size < this.context.maxPendingInputs) replica.early.set(envelope.seq, envelope);
+      if (replica.early.size < this.context.maxPendingInputs)
+        replica.early.set(envelope.seq, envelope);
     } else {
       this.process(replica, envelope);
     }
-    for (let next = replica.early.get(replica.expected); next; next = replica.early.get(replica.expected)) {
+    for (
+      let next = replica.early.get(replica.expected);
+      next;
+      next = replica.early.get(replica.expected)
+    ) {
       replica.early.delete(next.seq);
       this.process(replica, next);
     }
@@ -93,7 +103,8 @@ export class SourceSession<I, E, S> {
   private skipSettled(replica: ReplicaRecord<I>, firstUnacknowledged: number): void {
     replica.expected = firstUnacknowledged;
     replica.acknowledged = Math.max(replica.acknowledged, firstUnacknowledged - 1);
-    for (const seq of replica.early.keys()) if (seq < firstUnacknowledged) replica.early.delete(seq);
+    for (const seq of replica.early.keys())
+      if (seq < firstUnacknowledged) replica.early.delete(seq);
     for (const seq of replica.settled) if (seq <= replica.acknowledged) replica.settled.delete(seq);
   }
 
@@ -104,7 +115,8 @@ export class SourceSession<I, E, S> {
     } else {
       const expected = envelope.firstUnacknowledged;
       record = { expected, acknowledged: expected - 1, settled: new Set(), early: new Map() };
-      if (this.replicas.size >= MAX_TRACKED_REPLICAS) this.replicas.delete(this.replicas.keys().next().value as string);
+      if (this.replicas.size >= MAX_TRACKED_REPLICAS)
+        this.replicas.delete(this.replicas.keys().next().value as string);
     }
     this.replicas.set(envelope.clientId, record);
     return record;
@@ -118,7 +130,8 @@ export class SourceSession<I, E, S> {
         replica.settled.add(envelope.seq);
         const before = replica.acknowledged;
         while (replica.settled.delete(replica.acknowledged + 1)) replica.acknowledged++;
-        if (replica.acknowledged !== before) this.acknowledge(envelope.clientId, replica.acknowledged);
+        if (replica.acknowledged !== before)
+          this.acknowledge(envelope.clientId, replica.acknowledged);
       },
       // The ViewModel stopped accepting Inputs (shutting down or cleared): this Source is going
       // away, and the Replica re-sends the Input to the next Source.
@@ -154,7 +167,9 @@ export class SourceSession<I, E, S> {
     this.acknowledgements.clear();
     this.changed = false;
     this.context.emit({ type: 'StatePublished', state: published });
-    callAdapter(this.context, () => this.context.adapter.sendSynchronizedStateToReplicas(published));
+    callAdapter(this.context, () =>
+      this.context.adapter.sendSynchronizedStateToReplicas(published),
+    );
   }
 
   private supersede(): void {

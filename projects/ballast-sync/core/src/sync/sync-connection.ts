@@ -34,7 +34,10 @@ export interface SyncConnection<I, E, S> {
   readonly clientType: ClientType;
   readonly clientId: string;
   /** Called once, by {@link BallastSyncInterceptor}, while the ViewModel starts. */
-  connect(scope: BallastInterceptorScope<I, E, S>, notifications: Observable<BallastNotification<I, E, S>>): TeardownLogic;
+  connect(
+    scope: BallastInterceptorScope<I, E, S>,
+    notifications: Observable<BallastNotification<I, E, S>>,
+  ): TeardownLogic;
   /** The current status first, then every change. */
   observeStatus(): Observable<SyncStatus>;
   observeSyncNotifications(): Observable<SyncNotification<I, S>>;

@@ -48,7 +48,8 @@ export function createClientId(): string {
   return `${entropy}-${(counter++).toString(36)}`;
 }
 
-const isPositiveInteger = (value: unknown) => typeof value === 'number' && Number.isInteger(value) && value >= 1;
+const isPositiveInteger = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1;
 
 /** Whether a value received from an adapter is a well-formed {@link SyncedInput}. */
 export function isSyncedInput(value: unknown): value is SyncedInput<unknown> {

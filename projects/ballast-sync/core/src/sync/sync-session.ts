@@ -16,10 +16,14 @@ export interface SyncSessionContext<I, E, S> {
 }
 
 /** Calls an adapter method, reporting a synchronous throw or a rejected Promise as `UnhandledError`. */
-export function callAdapter<I, E, S>(context: SyncSessionContext<I, E, S>, call: () => void | Promise<void>): void {
+export function callAdapter<I, E, S>(
+  context: SyncSessionContext<I, E, S>,
+  call: () => void | Promise<void>,
+): void {
   try {
     const result = call();
-    if (result && typeof result.then === 'function') result.then(undefined, (error) => context.scope.reportError(error));
+    if (result && typeof result.then === 'function')
+      result.then(undefined, (error) => context.scope.reportError(error));
   } catch (error) {
     context.scope.reportError(error);
   }

@@ -4,14 +4,20 @@ import { SyncViewModel } from './sync-view-model';
 import { provideSyncViewModel } from './provide-sync-view-model';
 
 /** A small counter contract shared by the Angular layer's specs. */
-export type CounterInput = { type: 'Increment'; by: number } | { type: 'Rename'; label: string } | { type: 'Announce'; message: string };
+export type CounterInput =
+  | { type: 'Increment'; by: number }
+  | { type: 'Rename'; label: string }
+  | { type: 'Announce'; message: string };
 export type CounterEvent = { type: 'Announced'; message: string };
 export interface CounterState {
   count: number;
   label: string;
 }
 
-export const counterHandler: InputHandler<CounterInput, CounterEvent, CounterState> = (input, scope) => {
+export const counterHandler: InputHandler<CounterInput, CounterEvent, CounterState> = (
+  input,
+  scope,
+) => {
   switch (input.type) {
     case 'Increment':
       return scope.updateState((s) => ({ ...s, count: s.count + input.by }));
@@ -25,7 +31,11 @@ export const counterHandler: InputHandler<CounterInput, CounterEvent, CounterSta
 @Injectable()
 export class CounterViewModel extends SyncViewModel<CounterInput, CounterEvent, CounterState> {
   constructor() {
-    super({ name: 'counter', initialState: { count: 0, label: 'counter' }, inputHandler: counterHandler });
+    super({
+      name: 'counter',
+      initialState: { count: 0, label: 'counter' },
+      inputHandler: counterHandler,
+    });
   }
 }
 
@@ -33,7 +43,11 @@ export class CounterViewModel extends SyncViewModel<CounterInput, CounterEvent, 
 @Injectable()
 export class OtherCounterViewModel extends SyncViewModel<CounterInput, CounterEvent, CounterState> {
   constructor() {
-    super({ name: 'other-counter', initialState: { count: 100, label: 'other' }, inputHandler: counterHandler });
+    super({
+      name: 'other-counter',
+      initialState: { count: 100, label: 'other' },
+      inputHandler: counterHandler,
+    });
   }
 }
 

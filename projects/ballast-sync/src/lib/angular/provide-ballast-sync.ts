@@ -1,6 +1,10 @@
 import { makeEnvironmentProviders, type EnvironmentProviders, type Provider } from '@angular/core';
 import { ballastError, InMemorySyncTransport, type SyncTransport } from 'ballast-sync/core';
-import { BALLAST_SYNC_CONNECTION_FACTORY, BALLAST_SYNC_TRANSPORT, type SyncConnectionFactory } from './sync-tokens';
+import {
+  BALLAST_SYNC_CONNECTION_FACTORY,
+  BALLAST_SYNC_TRANSPORT,
+  type SyncConnectionFactory,
+} from './sync-tokens';
 
 /** A feature of {@link provideBallastSync}, made by one of the `with*()` functions. */
 export interface BallastSyncFeature {
@@ -24,9 +28,12 @@ export function provideBallastSync(...features: BallastSyncFeature[]): Environme
   const kinds = new Set<string>();
   for (const f of features) {
     if (f === null || typeof f !== 'object' || !(FEATURE in f)) {
-      throw ballastError('provideBallastSync() takes features made by withInMemoryAdapter(), withSyncTransport() or withSyncConnection().');
+      throw ballastError(
+        'provideBallastSync() takes features made by withInMemoryAdapter(), withSyncTransport() or withSyncConnection().',
+      );
     }
-    if (kinds.has(f.kind)) throw ballastError(`provideBallastSync() got two ${f.kind} features; keep one.`);
+    if (kinds.has(f.kind))
+      throw ballastError(`provideBallastSync() got two ${f.kind} features; keep one.`);
     kinds.add(f.kind);
   }
   return makeEnvironmentProviders(features.flatMap((f) => f.providers));
@@ -39,7 +46,9 @@ export function provideBallastSync(...features: BallastSyncFeature[]): Environme
  * provideBallastSync(withInMemoryAdapter())
  */
 export function withInMemoryAdapter(): BallastSyncFeature {
-  return feature('transport', [{ provide: BALLAST_SYNC_TRANSPORT, useFactory: () => new InMemorySyncTransport() }]);
+  return feature('transport', [
+    { provide: BALLAST_SYNC_TRANSPORT, useFactory: () => new InMemorySyncTransport() },
+  ]);
 }
 
 /**
@@ -50,7 +59,8 @@ export function withInMemoryAdapter(): BallastSyncFeature {
  * provideBallastSync(withSyncTransport(() => new MyTransport(inject(MY_URL))))
  */
 export function withSyncTransport(factory: () => SyncTransport): BallastSyncFeature {
-  if (typeof factory !== 'function') throw ballastError('withSyncTransport(factory) needs a function returning a SyncTransport.');
+  if (typeof factory !== 'function')
+    throw ballastError('withSyncTransport(factory) needs a function returning a SyncTransport.');
   return feature('transport', [{ provide: BALLAST_SYNC_TRANSPORT, useFactory: factory }]);
 }
 
@@ -61,6 +71,7 @@ export function withSyncTransport(factory: () => SyncTransport): BallastSyncFeat
  * provideBallastSync(withSyncConnection((options) => new MyConnection(options)))
  */
 export function withSyncConnection(factory: SyncConnectionFactory): BallastSyncFeature {
-  if (typeof factory !== 'function') throw ballastError('withSyncConnection(factory) needs a function (options) => SyncConnection.');
+  if (typeof factory !== 'function')
+    throw ballastError('withSyncConnection(factory) needs a function (options) => SyncConnection.');
   return feature('connection', [{ provide: BALLAST_SYNC_CONNECTION_FACTORY, useValue: factory }]);
 }

@@ -1,7 +1,11 @@
 import type { Provider } from '@angular/core';
 import { ballastError } from 'ballast-sync/core';
 import { SyncViewModel } from './sync-view-model';
-import { checkSyncViewModelOptions, constructWithOptions, type SyncViewModelOptions } from './sync-view-model-options';
+import {
+  checkSyncViewModelOptions,
+  constructWithOptions,
+  type SyncViewModelOptions,
+} from './sync-view-model-options';
 
 /** A SyncViewModel subclass whose constructor takes no arguments (it calls `super(config)`). */
 export type SyncViewModelClass<T> = abstract new () => T;
@@ -21,19 +25,34 @@ type StateOf<T> = T extends SyncViewModel<infer _I, infer _E, infer S> ? S : nev
  */
 export function provideSyncViewModel<T extends object>(
   viewModelClass: SyncViewModelClass<T>,
-  options: SyncViewModelOptions<InputOf<T>, StateOf<T>> | (() => SyncViewModelOptions<InputOf<T>, StateOf<T>>),
+  options:
+    | SyncViewModelOptions<InputOf<T>, StateOf<T>>
+    | (() => SyncViewModelOptions<InputOf<T>, StateOf<T>>),
 ): Provider[] {
-  if (typeof viewModelClass !== 'function' || !(viewModelClass.prototype instanceof SyncViewModel)) {
-    const name = typeof viewModelClass === 'function' ? viewModelClass.name : String(viewModelClass);
-    throw ballastError(`provideSyncViewModel() needs a class that extends SyncViewModel; ${name} does not.`);
+  if (
+    typeof viewModelClass !== 'function' ||
+    !(viewModelClass.prototype instanceof SyncViewModel)
+  ) {
+    const name =
+      typeof viewModelClass === 'function' ? viewModelClass.name : String(viewModelClass);
+    throw ballastError(
+      `provideSyncViewModel() needs a class that extends SyncViewModel; ${name} does not.`,
+    );
   }
   const where = `provideSyncViewModel(${viewModelClass.name})`;
   const resolve = (): SyncViewModelOptions => {
-    const resolved = (typeof options === 'function' ? options() : options) as unknown as SyncViewModelOptions;
+    const resolved = (typeof options === 'function'
+      ? options()
+      : options) as unknown as SyncViewModelOptions;
     checkSyncViewModelOptions(resolved, where);
     return resolved;
   };
   if (typeof options !== 'function') resolve(); // static options fail fast, at provide time
   const concrete = viewModelClass as unknown as new () => T;
-  return [{ provide: viewModelClass, useFactory: () => constructWithOptions(resolve(), () => new concrete()) }];
+  return [
+    {
+      provide: viewModelClass,
+      useFactory: () => constructWithOptions(resolve(), () => new concrete()),
+    },
+  ];
 }

@@ -31,13 +31,18 @@ export interface SyncConnectionFactoryOptions<I, E, S> {
 }
 
 /** Creates the {@link SyncConnection} of one ViewModel. */
-export type SyncConnectionFactory = <I, E, S>(options: SyncConnectionFactoryOptions<I, E, S>) => SyncConnection<I, E, S>;
+export type SyncConnectionFactory = <I, E, S>(
+  options: SyncConnectionFactoryOptions<I, E, S>,
+) => SyncConnection<I, E, S>;
 
 /** Creates each ViewModel's connection; defaults to {@link DefaultSyncConnection}. */
-export const BALLAST_SYNC_CONNECTION_FACTORY = new InjectionToken<SyncConnectionFactory>('ballast-sync: connection factory', {
-  providedIn: 'root',
-  factory: () => (options) => {
-    const { channel: _channel, ...connectionOptions } = options;
-    return new DefaultSyncConnection(connectionOptions);
+export const BALLAST_SYNC_CONNECTION_FACTORY = new InjectionToken<SyncConnectionFactory>(
+  'ballast-sync: connection factory',
+  {
+    providedIn: 'root',
+    factory: () => (options) => {
+      const { channel: _channel, ...connectionOptions } = options;
+      return new DefaultSyncConnection(connectionOptions);
+    },
   },
-});
+);

@@ -1,4 +1,13 @@
-import { Component, createEnvironmentInjector, effect, EnvironmentInjector, inject, InjectionToken, Injector, signal } from '@angular/core';
+import {
+  Component,
+  createEnvironmentInjector,
+  effect,
+  EnvironmentInjector,
+  inject,
+  InjectionToken,
+  Injector,
+  signal,
+} from '@angular/core';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
 import {
   BALLAST_SYNC_TRANSPORT,
@@ -22,8 +31,7 @@ import {
 @Component({
   selector: 'bs-host',
   imports: [SourceCounterComponent, ReplicaCounterComponent, SpectatorCounterComponent],
-  template: `
-    <bs-source-counter testId="source" />
+  template: ` <bs-source-counter testId="source" />
     @for (i of replicas; track i) {
       <bs-replica-counter [testId]="'replica-' + i" />
     }
@@ -39,15 +47,22 @@ class HostComponent {
 function counts(fixture: ComponentFixture<unknown>): Record<string, string> {
   const element = fixture.nativeElement as HTMLElement;
   return Object.fromEntries(
-    Array.from(element.querySelectorAll<HTMLElement>('[data-testid^="source"], [data-testid^="replica"], [data-testid^="spectator"]')).map(
-      (counter) => [counter.dataset['testid'] as string, counter.querySelector('[data-testid="count"]')?.textContent?.trim() ?? ''],
-    ),
+    Array.from(
+      element.querySelectorAll<HTMLElement>(
+        '[data-testid^="source"], [data-testid^="replica"], [data-testid^="spectator"]',
+      ),
+    ).map((counter) => [
+      counter.dataset['testid'] as string,
+      counter.querySelector('[data-testid="count"]')?.textContent?.trim() ?? '',
+    ]),
   );
 }
 
 function click(fixture: ComponentFixture<unknown>, testId: string): void {
   const element = fixture.nativeElement as HTMLElement;
-  element.querySelector<HTMLButtonElement>(`[data-testid="${testId}"] [data-testid="increment"]`)?.click();
+  element
+    .querySelector<HTMLButtonElement>(`[data-testid="${testId}"] [data-testid="increment"]`)
+    ?.click();
 }
 
 async function render(): Promise<ComponentFixture<HostComponent>> {
@@ -78,7 +93,10 @@ describe('SyncViewModel in components (zoneless, OnPush)', () => {
       'spectator-1': '1',
       'spectator-2': '1',
     });
-    const roles = Array.from((fixture.nativeElement as HTMLElement).querySelectorAll('[data-testid="role"]'), (e) => e.textContent);
+    const roles = Array.from(
+      (fixture.nativeElement as HTMLElement).querySelectorAll('[data-testid="role"]'),
+      (e) => e.textContent,
+    );
     expect(roles).toEqual(['source', 'replica', 'replica', 'replica', 'spectator', 'spectator']);
   });
 
@@ -87,7 +105,12 @@ describe('SyncViewModel in components (zoneless, OnPush)', () => {
     click(fixture, 'spectator-1');
     click(fixture, 'spectator-1');
     await stable(fixture);
-    expect(counts(fixture)).toMatchObject({ source: '0', 'replica-1': '0', 'spectator-1': '2', 'spectator-2': '0' });
+    expect(counts(fixture)).toMatchObject({
+      source: '0',
+      'replica-1': '0',
+      'spectator-1': '2',
+      'spectator-2': '0',
+    });
 
     click(fixture, 'source');
     await stable(fixture);
@@ -105,20 +128,26 @@ describe('SyncViewModel in components (zoneless, OnPush)', () => {
 
   it('keeps two ViewModel types apart even on one transport', async () => {
     const parent = TestBed.inject(EnvironmentInjector);
-    const injectorFor = (providers: Parameters<typeof createEnvironmentInjector>[0]) => createEnvironmentInjector(providers, parent);
-    const counterSource = injectorFor([provideSyncViewModel(CounterViewModel, { role: 'source' })]).get(CounterViewModel);
-    const otherSource = injectorFor([provideSyncViewModel(OtherCounterViewModel, { role: 'source' })]).get(OtherCounterViewModel);
-    const otherReplica = injectorFor([provideSyncViewModel(OtherCounterViewModel, { role: 'replica' })]).get(OtherCounterViewModel);
+    const injectorFor = (providers: Parameters<typeof createEnvironmentInjector>[0]) =>
+      createEnvironmentInjector(providers, parent);
+    const counterSource = injectorFor([
+      provideSyncViewModel(CounterViewModel, { role: 'source' }),
+    ]).get(CounterViewModel);
+    const otherSource = injectorFor([
+      provideSyncViewModel(OtherCounterViewModel, { role: 'source' }),
+    ]).get(OtherCounterViewModel);
+    const otherReplica = injectorFor([
+      provideSyncViewModel(OtherCounterViewModel, { role: 'replica' }),
+    ]).get(OtherCounterViewModel);
 
     otherReplica.trySend({ type: 'Increment', by: 5 });
     await settle();
 
     expect(counterSource.state().count).toBe(0);
     expect(otherSource.state().count).toBe(105);
-    expect(Object.keys((TestBed.inject(BALLAST_SYNC_TRANSPORT) as InMemorySyncTransport).stats()).sort()).toEqual([
-      'counter',
-      'other-counter',
-    ]);
+    expect(
+      Object.keys((TestBed.inject(BALLAST_SYNC_TRANSPORT) as InMemorySyncTransport).stats()).sort(),
+    ).toEqual(['counter', 'other-counter']);
   });
 });
 
@@ -132,7 +161,9 @@ describe('SyncViewModel lifecycle', () => {
     fixture.destroy();
 
     expect(vm.status()).toBe('disconnected');
-    expect(() => vm.trySend({ type: 'Increment', by: 1 })).toThrow(/^ballast-sync: trySend\(\) was called on ViewModel "counter" after it was cleared/);
+    expect(() => vm.trySend({ type: 'Increment', by: 1 })).toThrow(
+      /^ballast-sync: trySend\(\) was called on ViewModel "counter" after it was cleared/,
+    );
     await expect(vm.send({ type: 'Increment', by: 1 })).rejects.toThrow(/^ballast-sync: /);
   });
 
@@ -141,15 +172,27 @@ describe('SyncViewModel lifecycle', () => {
     const source = TestBed.createComponent(SourceCounterComponent);
     await stable(source);
     for (let i = 0; i < 2000; i++) {
-      const fixture = TestBed.createComponent(i % 2 === 0 ? ReplicaCounterComponent : SpectatorCounterComponent);
+      const fixture = TestBed.createComponent(
+        i % 2 === 0 ? ReplicaCounterComponent : SpectatorCounterComponent,
+      );
       fixture.componentInstance.vm.trySend({ type: 'Increment', by: 1 });
       fixture.destroy();
     }
     await settle();
-    expect(transport.stats()['counter']).toEqual({ sources: 1, stateReaders: 0, hasCurrentState: true, queuedDeliveries: 0 });
+    expect(transport.stats()['counter']).toEqual({
+      sources: 1,
+      stateReaders: 0,
+      hasCurrentState: true,
+      queuedDeliveries: 0,
+    });
 
     source.destroy();
-    expect(transport.stats()['counter']).toEqual({ sources: 0, stateReaders: 0, hasCurrentState: false, queuedDeliveries: 0 });
+    expect(transport.stats()['counter']).toEqual({
+      sources: 0,
+      stateReaders: 0,
+      hasCurrentState: false,
+      queuedDeliveries: 0,
+    });
   });
 
   it('reports its sync status as a signal', async () => {
@@ -185,7 +228,9 @@ describe('select()', () => {
 
   it('accepts a custom equality', () => {
     const source = TestBed.createComponent(SourceCounterComponent).componentInstance.vm;
-    const parity = source.select((s) => ({ even: s.count % 2 === 0 }), { equal: (a, b) => a.even === b.even });
+    const parity = source.select((s) => ({ even: s.count % 2 === 0 }), {
+      equal: (a, b) => a.even === b.even,
+    });
     const first = parity();
     source.trySend({ type: 'Increment', by: 2 });
     expect(parity()).toBe(first);
@@ -232,8 +277,12 @@ describe('misuse', () => {
   });
 
   it('checks options given as a factory when the ViewModel is created', () => {
-    TestBed.configureTestingModule({ providers: [provideSyncViewModel(CounterViewModel, () => ({ role: 'judge' as never }))] });
-    expect(() => TestBed.inject(CounterViewModel)).toThrow(/^ballast-sync: provideSyncViewModel\(CounterViewModel\): role must be one of/);
+    TestBed.configureTestingModule({
+      providers: [provideSyncViewModel(CounterViewModel, () => ({ role: 'judge' as never }))],
+    });
+    expect(() => TestBed.inject(CounterViewModel)).toThrow(
+      /^ballast-sync: provideSyncViewModel\(CounterViewModel\): role must be one of/,
+    );
   });
 
   it('rejects a class that is not a SyncViewModel', () => {
@@ -245,7 +294,9 @@ describe('misuse', () => {
 
   it('explains how to provide a SyncViewModel created without a role', () => {
     TestBed.configureTestingModule({ providers: [CounterViewModel] });
-    expect(() => TestBed.inject(CounterViewModel)).toThrow(/provideSyncViewModel\(CounterViewModel, \{ role:/);
+    expect(() => TestBed.inject(CounterViewModel)).toThrow(
+      /provideSyncViewModel\(CounterViewModel, \{ role:/,
+    );
   });
 
   it('warns in dev mode, naming the channel, when a second Source takes over', async () => {
@@ -254,13 +305,19 @@ describe('misuse', () => {
     TestBed.createComponent(SourceCounterComponent);
     await settle();
     expect(first.componentInstance.vm.status()).toBe('superseded');
-    expect(warn).toHaveBeenCalledWith(expect.stringMatching(/^ballast-sync: the Source of channel "counter" was superseded/));
+    expect(warn).toHaveBeenCalledWith(
+      expect.stringMatching(/^ballast-sync: the Source of channel "counter" was superseded/),
+    );
     warn.mockRestore();
   });
 
   it('validates provideBallastSync features', () => {
-    expect(() => provideBallastSync({} as never)).toThrow(/^ballast-sync: provideBallastSync\(\) takes features/);
-    expect(() => provideBallastSync(withInMemoryAdapter(), withInMemoryAdapter())).toThrow(/two transport features/);
+    expect(() => provideBallastSync({} as never)).toThrow(
+      /^ballast-sync: provideBallastSync\(\) takes features/,
+    );
+    expect(() => provideBallastSync(withInMemoryAdapter(), withInMemoryAdapter())).toThrow(
+      /two transport features/,
+    );
   });
 });
 
@@ -268,14 +325,19 @@ describe('custom transport and connection through DI', () => {
   it('takes options from a factory run in the injection context', () => {
     const ROLE = new InjectionToken<'spectator'>('role');
     TestBed.configureTestingModule({
-      providers: [{ provide: ROLE, useValue: 'spectator' }, provideSyncViewModel(CounterViewModel, () => ({ role: inject(ROLE) }))],
+      providers: [
+        { provide: ROLE, useValue: 'spectator' },
+        provideSyncViewModel(CounterViewModel, () => ({ role: inject(ROLE) })),
+      ],
     });
     expect(TestBed.inject(CounterViewModel).role).toBe('spectator');
   });
 
   it('uses the transport given by withSyncTransport', async () => {
     const custom = new InMemorySyncTransport();
-    TestBed.configureTestingModule({ providers: [provideBallastSync(withSyncTransport(() => custom))] });
+    TestBed.configureTestingModule({
+      providers: [provideBallastSync(withSyncTransport(() => custom))],
+    });
     const fixture = TestBed.createComponent(SourceCounterComponent);
     await stable(fixture);
     expect(custom.stats()['counter']?.sources).toBe(1);

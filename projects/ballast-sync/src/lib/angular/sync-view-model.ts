@@ -1,4 +1,12 @@
-import { computed, DestroyRef, inject, Injector, isDevMode, signal, type Signal } from '@angular/core';
+import {
+  computed,
+  DestroyRef,
+  inject,
+  Injector,
+  isDevMode,
+  signal,
+  type Signal,
+} from '@angular/core';
 import {
   BallastSyncInterceptor,
   BasicViewModel,
@@ -57,8 +65,15 @@ export abstract class SyncViewModel<I, E, S> {
 
   protected constructor(config: SyncViewModelConfig<I, E, S>) {
     const options = takeConstructionOptions(new.target.name);
-    if (config === null || typeof config !== 'object' || typeof config.name !== 'string' || config.name.trim() === '') {
-      throw ballastError(`${new.target.name} needs a name in super({ name, initialState, inputHandler }); it is the sync channel.`);
+    if (
+      config === null ||
+      typeof config !== 'object' ||
+      typeof config.name !== 'string' ||
+      config.name.trim() === ''
+    ) {
+      throw ballastError(
+        `${new.target.name} needs a name in super({ name, initialState, inputHandler }); it is the sync channel.`,
+      );
     }
     const transport = inject(BALLAST_SYNC_TRANSPORT);
     this.name = config.name;
@@ -94,7 +109,8 @@ export abstract class SyncViewModel<I, E, S> {
    * readonly doneCount = this.vm.select((s) => s.todos.filter((t) => t.done).length);
    */
   select<T>(selector: (state: S) => T, options?: { equal?: (a: T, b: T) => boolean }): Signal<T> {
-    if (typeof selector !== 'function') throw ballastError('select(selector) needs a function (state) => slice.');
+    if (typeof selector !== 'function')
+      throw ballastError('select(selector) needs a function (state) => slice.');
     return computed(() => selector(this.state()), options);
   }
 
@@ -121,7 +137,8 @@ export abstract class SyncViewModel<I, E, S> {
    * constructor() { this.vm.onEvent((event) => this.toast.show(event.message)); }
    */
   onEvent(handler: (event: E) => void, options?: { injector?: Injector }): EventSubscriptionRef {
-    if (typeof handler !== 'function') throw ballastError('onEvent(handler) needs a function (event) => void.');
+    if (typeof handler !== 'function')
+      throw ballastError('onEvent(handler) needs a function (event) => void.');
     const subscription = this.events$.subscribe(handler);
     const destroy = () => subscription.unsubscribe();
     const callerDestroyRef = options?.injector?.get(DestroyRef) ?? injectDestroyRefIfInContext();
@@ -152,7 +169,9 @@ export abstract class SyncViewModel<I, E, S> {
     return new Observable<E>((subscriber) => {
       if (this.viewModel.status === 'Cleared') return subscriber.complete();
       subscribers.add(subscriber);
-      detach ??= this.viewModel.attachEventHandler((event) => [...subscribers].forEach((s) => s.next(event)));
+      detach ??= this.viewModel.attachEventHandler((event) =>
+        [...subscribers].forEach((s) => s.next(event)),
+      );
       return () => {
         subscribers.delete(subscriber);
         if (subscribers.size > 0 || !detach) return;
