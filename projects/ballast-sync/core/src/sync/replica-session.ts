@@ -7,7 +7,6 @@ import { callAdapter, type SyncSessionContext } from './sync-session';
 interface PendingInput<I> {
   readonly seq: number;
   readonly input: I;
-  sent: boolean;
 }
 
 /**
@@ -17,7 +16,10 @@ interface PendingInput<I> {
  * any Source existed reach the first one).
  */
 export class ReplicaSession<I, E, S> {
+  /** Forwarded Inputs not yet acknowledged, in `seq` order. */
   private readonly pending: PendingInput<I>[] = [];
+  /** `pending[0 .. unsent)` went to the adapter; the rest wait for the bufferInputs operator. */
+  private unsent = 0;
   private readonly outgoing = new Subject<I>();
   private nextSeq = 1;
   private sourceId: string | undefined;
@@ -74,7 +76,7 @@ export class ReplicaSession<I, E, S> {
       );
       return;
     }
-    this.pending.push({ seq: this.nextSeq++, input, sent: false });
+    this.pending.push({ seq: this.nextSeq++, input });
     this.outgoing.next(input);
   }
 
@@ -82,20 +84,17 @@ export class ReplicaSession<I, E, S> {
     // The same Input object may be queued several times: take its latest unsent occurrence, so a
     // trailing-edge operator (debounceTime) never leaves earlier ones behind. At worst an Input
     // leaves earlier than a leading-edge operator or delay() would have sent it; none is lost.
-    let upTo = this.nextSeq - 1;
-    for (let i = this.pending.length - 1; i >= 0; i--) {
-      const pending = this.pending[i] as PendingInput<I>;
-      if (!pending.sent && pending.input === released) {
-        upTo = pending.seq;
+    let upTo = this.pending.length - 1;
+    for (let i = upTo; i >= this.unsent; i--) {
+      if ((this.pending[i] as PendingInput<I>).input === released) {
+        upTo = i;
         break;
       }
     }
-    for (const pending of this.pending)
-      if (!pending.sent && pending.seq <= upTo) this.send(pending, false);
+    while (this.unsent <= upTo) this.send(this.pending[this.unsent++] as PendingInput<I>, false);
   }
 
   private send(pending: PendingInput<I>, resent: boolean): void {
-    pending.sent = true;
     const { clientId, adapter } = this.context;
     const envelope: SyncedInput<I> = {
       id: `${clientId}:${pending.seq}`,
@@ -126,7 +125,10 @@ export class ReplicaSession<I, E, S> {
     }
     const acknowledged = published.acks[this.context.clientId];
     if (typeof acknowledged === 'number') this.acknowledge(acknowledged);
-    if (newSource) for (const pending of this.pending) this.send(pending, true);
+    if (newSource) {
+      this.unsent = this.pending.length;
+      for (const pending of this.pending) this.send(pending, true);
+    }
     this.apply(published);
     this.context.setStatus('connected');
   }
@@ -135,6 +137,7 @@ export class ReplicaSession<I, E, S> {
     let count = 0;
     while (this.pending.length > 0 && (this.pending[0] as PendingInput<I>).seq <= upToSeq) {
       this.pending.shift();
+      this.unsent = Math.max(0, this.unsent - 1);
       count++;
     }
     if (count > 0) this.context.emit({ type: 'InputsAcknowledged', upToSeq });
