@@ -93,6 +93,10 @@ describe('SyncViewModel in components (zoneless, OnPush)', () => {
       'spectator-1': '1',
       'spectator-2': '1',
     });
+    const ids = fixture.debugElement.children.map(
+      (child) => (child.componentInstance as SourceCounterComponent).vm.clientId,
+    );
+    expect(new Set(ids).size).toBe(6);
     const roles = Array.from(
       (fixture.nativeElement as HTMLElement).querySelectorAll('[data-testid="role"]'),
       (e) => e.textContent,

@@ -53,6 +53,8 @@ export abstract class SyncViewModel<I, E, S> {
   /** The channel name. */
   readonly name: string;
   readonly role: ClientType;
+  /** This instance's id on the wire (Source States list acknowledgements by it). */
+  readonly clientId: string;
   /** The current State. */
   readonly state: Signal<S>;
   /** Where this instance stands in its channel. */
@@ -86,6 +88,7 @@ export abstract class SyncViewModel<I, E, S> {
       ...(options.bufferInputs && { bufferInputs: options.bufferInputs as never }),
       ...(options.maxPendingInputs !== undefined && { maxPendingInputs: options.maxPendingInputs }),
     });
+    this.clientId = this.connection.clientId;
     const status = signal<SyncStatus>('disconnected');
     this.connection.observeStatus().subscribe((value) => status.set(value));
     this.status = status.asReadonly();
