@@ -114,7 +114,7 @@ function main(): void {
   }
   info['load_average_at_end'] = os.loadavg().map((l) => Number(l.toFixed(2)));
   const results = { machine: info, cases };
-  // Only a complete run replaces bench/results.json (the one PERFORMANCE.md quotes).
+  // Only a complete run replaces bench/results.json (the one the README quotes).
   const partial = quick || only !== undefined;
   const out = join(root, partial ? 'tmp/bench-results.json' : 'bench/results.json');
   mkdirSync(dirname(out), { recursive: true });
