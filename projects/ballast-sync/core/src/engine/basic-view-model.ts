@@ -6,10 +6,10 @@ import {
   type TeardownLogic,
 } from 'rxjs';
 import { ballastError, describeValue } from './errors';
-import { EventBus } from './event-bus';
-import { InputHandlerContext } from './input-handler-context';
-import { InputQueue, type InputItem, type QueueItem } from './input-queue';
-import { fifo, type InputStrategy } from './input-strategy';
+import { EventBus, type EventBusHost } from './event-bus';
+import { InputProcessor, type InputProcessorHost } from './input-processor';
+import { InputQueue, type InputItem } from './input-queue';
+import { fifo } from './input-strategy';
 import type {
   BallastInterceptor,
   BallastInterceptorScope,
@@ -18,27 +18,17 @@ import type {
 import { createConsoleLogger, type BallastLogger } from './logger';
 import { NotificationBus } from './notification-bus';
 import type { BallastNotification, InputDropReason, ViewModelStatus } from './notifications';
-import type { EventHandler, InputHandler } from './scopes';
-import { SideJobRunner } from './side-job-runner';
+import type { EventHandler } from './scopes';
+import { SideJobRunner, type SideJobHost } from './side-job-runner';
 import { validateConfiguration } from './validate-configuration';
 import type { BallastViewModelConfiguration, InputOutcome } from './view-model-config';
 
 type Notification<I, E, S> = BallastNotification<I, E, S>;
 
-interface RunningInput<I, E, S> {
-  readonly context: InputHandlerContext<I, E, S>;
-  readonly item: InputItem<I, S>;
-}
-
-const HANDLED: InputOutcome = { status: 'handled' };
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
+/** The callbacks the processor, scopes, side jobs and events use to reach their ViewModel. */
+type ViewModelHost<I, E, S> = InputProcessorHost<I, E, S> &
+  SideJobHost<I, E, S> &
+  EventBusHost<I, E, S>;
 
 /**
  * A ViewModel: Inputs go through one queue to the InputHandler, which updates the State, posts
@@ -62,63 +52,44 @@ export class BasicViewModel<I, E, S> {
   /** What `states$` would hold had it been given every State (lags `state` during StateChanged). */
   private statesValue: S;
   private readonly stateEquals: (a: S, b: S) => boolean;
-  private readonly inputHandler: InputHandler<I, E, S>;
-  private readonly strategy: InputStrategy<I, S>;
   private readonly logger: BallastLogger;
   private readonly bus = new NotificationBus<Notification<I, E, S>>();
   private readonly queue: InputQueue<I, S>;
-  private readonly running = new Set<RunningInput<I, E, S>>();
+  private readonly processor: InputProcessor<I, E, S>;
   private readonly sideJobs: SideJobRunner<I, E, S>;
   private readonly events: EventBus<I, E, S>;
   private readonly teardowns: Exclude<TeardownLogic, void>[] = [];
   private readonly idleWaiters: (() => void)[] = [];
   private readonly clearedCallbacks: (() => void)[] = [];
-  private started = false;
-  private pumping = false;
   private shutdown: Promise<void> | undefined;
-
-  /** The callbacks the scopes, side jobs and events use to reach this ViewModel. */
-  private readonly host: {
-    readonly name: string;
-    getState(): S;
-    setState(state: S): void;
-    postEvent(event: E): void;
-    postInput(input: I): Promise<void>;
-    notify(notification: Notification<I, E, S>): void;
-    onJobSettled(): void;
-    onEventsSettled(): void;
-  };
 
   constructor(config: BallastViewModelConfiguration<I, E, S>, eventHandler?: EventHandler<I, E>) {
     const valid = validateConfiguration(config);
     this.name = valid.name;
-    this.host = {
-      name: this.name,
-      getState: () => this.state,
-      setState: (state) => this.setState(state),
-      postEvent: (event) => this.events.post(event),
-      postInput: (input) => this.send(input),
-      notify: (notification) => this.notify(notification),
-      onJobSettled: () => this.checkIdle(),
-      onEventsSettled: () => this.checkIdle(),
-    };
     this.state = config.initialState;
     this.states$ = new BehaviorSubject(this.state);
     this.statesValue = this.state;
     this.stateEquals = valid.stateEquals;
-    this.inputHandler = config.inputHandler;
-    this.strategy = config.inputStrategy ?? fifo();
     this.logger = config.logger ?? createConsoleLogger();
     this.queue = new InputQueue(valid.capacity, valid.overflow, (item, reason) =>
       this.drop(item, reason),
     );
-    this.sideJobs = new SideJobRunner(this.host);
-    this.events = new EventBus(this.host);
+    const host = this.createHost();
+    this.sideJobs = new SideJobRunner(host);
+    this.events = new EventBus(host);
+    this.processor = new InputProcessor(
+      host,
+      this.queue,
+      config.inputStrategy ?? fifo(),
+      config.inputHandler,
+      this.sideJobs,
+      this.bus,
+    );
 
     this.startInterceptors(config.interceptors ?? []);
     this.notify({ type: 'ViewModelStatusChanged', status: 'Running' });
     this.notify({ type: 'StateChanged', state: this.state });
-    this.started = true;
+    this.processor.start();
     if (eventHandler !== undefined) this.attachEventHandler(eventHandler);
     this.pump();
   }
@@ -227,7 +198,7 @@ export class BasicViewModel<I, E, S> {
   clear(): void {
     if (this.currentStatus === 'Cleared') return;
     this.currentStatus = 'Cleared';
-    for (const running of [...this.running]) this.cancelInput(running, false);
+    this.processor.close();
     this.queue.drain('cleared');
     this.sideJobs.cancelAll();
     this.events.close();
@@ -247,6 +218,22 @@ export class BasicViewModel<I, E, S> {
     this.states$.complete();
     this.checkIdle();
     for (const callback of this.clearedCallbacks.splice(0)) callback();
+  }
+
+  /** The callbacks the processor, scopes, side jobs and events use to reach this ViewModel. */
+  private createHost(): ViewModelHost<I, E, S> {
+    return {
+      name: this.name,
+      getState: () => this.state,
+      setState: (state) => this.setState(state),
+      postEvent: (event) => this.events.post(event),
+      postInput: (input) => this.send(input),
+      notify: (notification) => this.notify(notification),
+      onShutdownReached: () => this.finishShutdown(),
+      onInputSettled: () => this.pump(),
+      onJobSettled: () => this.checkIdle(),
+      onEventsSettled: () => this.checkIdle(),
+    };
   }
 
   private startInterceptors(interceptors: readonly BallastInterceptor<I, E, S>[]): void {
@@ -314,108 +301,9 @@ export class BasicViewModel<I, E, S> {
     }
   }
 
-  /** Runs queued items as far as the strategy allows. Re-entrant calls only mark more work. */
+  /** Runs the queue, then resolves whenIdle() waiters if that left nothing to do. */
   private pump(): void {
-    if (this.pumping || !this.started) return;
-    this.pumping = true;
-    try {
-      const concurrency = this.strategy.concurrency;
-      while (this.currentStatus !== 'Cleared') {
-        if (concurrency === 'sequential' && this.running.size > 0) break;
-        const item = this.queue.take();
-        if (!item) break;
-        if (concurrency === 'cancel-running')
-          for (const running of [...this.running]) this.cancelInput(running, true);
-        this.dispatch(item);
-      }
-    } finally {
-      this.pumping = false;
-    }
-    this.checkIdle();
-  }
-
-  private dispatch(item: QueueItem<I, S>): void {
-    switch (item.type) {
-      case 'input':
-        return this.runInput(item);
-      case 'restore':
-        this.setState(item.state);
-        return item.settle?.(HANDLED);
-      case 'shutdown':
-        return this.finishShutdown();
-    }
-  }
-
-  private runInput(item: InputItem<I, S>): void {
-    const input = item.input;
-    const filter = this.strategy.filter;
-    if (filter) {
-      let verdict: unknown;
-      try {
-        verdict = filter(input, this.state);
-        if (verdict !== 'accept' && verdict !== 'reject') {
-          throw ballastError(
-            `the input filter returned ${String(verdict)}; it must return 'accept' or 'reject'.`,
-          );
-        }
-      } catch (error) {
-        this.notify({ type: 'InputHandlerError', input, error });
-        return item.settle?.({ status: 'failed', error });
-      }
-      if (verdict === 'reject') {
-        this.notify({ type: 'InputRejected', input });
-        return item.settle?.({ status: 'rejected' });
-      }
-    }
-    if (this.bus.observed) this.notify({ type: 'InputAccepted', input });
-    const context = new InputHandlerContext(this.host, input, this.strategy.singleStateAccess);
-    const running: RunningInput<I, E, S> = { context, item };
-    let result: unknown;
-    try {
-      result = this.inputHandler(input, context);
-    } catch (error) {
-      return this.completeInput(running, error, true);
-    }
-    if (!isThenable(result)) return this.completeInput(running, undefined, false);
-    this.running.add(running);
-    result.then(
-      () => this.completeInput(running, undefined, false),
-      (error: unknown) => this.completeInput(running, error, true),
-    );
-  }
-
-  private completeInput(running: RunningInput<I, E, S>, error: unknown, failed: boolean): void {
-    const wasRunning = this.running.delete(running);
-    const { context, item } = running;
-    if (context.cancelled) return; // reported when it was cancelled
-    const sideJobs = context.finish();
-    if (!failed && !context.didSomething) {
-      failed = true;
-      error = ballastError(
-        `the handler of Input "${describeValue(item.input)}" did nothing (ViewModel "${this.name}"). ` +
-          'Call scope.noOp() when an Input intentionally changes nothing.',
-      );
-    }
-    if (failed) {
-      this.notify({ type: 'InputHandlerError', input: item.input, error });
-      item.settle?.({ status: 'failed', error });
-    } else {
-      if (this.bus.observed) this.notify({ type: 'InputHandledSuccessfully', input: item.input });
-      item.settle?.(HANDLED);
-    }
-    if (this.currentStatus === 'Cleared') this.sideJobs.discard(sideJobs);
-    else this.sideJobs.apply(sideJobs);
-    if (wasRunning) this.pump();
-  }
-
-  private cancelInput(running: RunningInput<I, E, S>, rollBack: boolean): void {
-    this.running.delete(running);
-    const { context, item } = running;
-    const neverStarted = context.cancel();
-    this.notify({ type: 'InputCancelled', input: item.input });
-    if (rollBack && context.stateUpdated) this.setState(context.stateAtStart);
-    this.sideJobs.discard(neverStarted);
-    item.settle?.({ status: 'cancelled' });
+    if (this.processor.pump()) this.checkIdle();
   }
 
   /** The shutdown item was reached: everything queued before it was dispatched. */
@@ -460,7 +348,7 @@ export class BasicViewModel<I, E, S> {
     return (
       this.currentStatus === 'Cleared' ||
       (this.queue.size === 0 &&
-        this.running.size === 0 &&
+        this.processor.runningInputs === 0 &&
         this.sideJobs.running === 0 &&
         !this.events.busy)
     );
