@@ -9,34 +9,19 @@
  * fan-out: one Source and 1000 Replicas; 300 Inputs, each awaited until every Replica has it.
  */
 import { readFileSync } from 'node:fs';
+import { InMemorySyncAdapter } from '../projects/ballast-sync/core/src/public-api';
 import {
-  BallastSyncInterceptor,
-  BasicViewModel,
-  DefaultSyncConnection,
-  fifo,
-  InMemorySyncAdapter,
-  noOpLogger,
-  type ClientType,
-  type InputHandler,
-} from '../projects/ballast-sync/core/src/public-api';
+  counterViewModel,
+  syncedCounterViewModel,
+  type CounterInput,
+  type CounterState,
+  type CounterViewModel,
+} from './lib/counter';
 import { macrotask, turn } from './lib/results';
-
-interface CounterState {
-  readonly count: number;
-}
-type CounterInput = { readonly type: 'Increment'; readonly by: number };
-
-const counterHandler: InputHandler<CounterInput, never, CounterState> = (input, scope) =>
-  scope.updateState((state) => ({ count: state.count + input.by }));
 
 function engine(): void {
   for (let round = 0; round < 200; round++) {
-    const vm = new BasicViewModel<CounterInput, never, CounterState>({
-      name: 'counter',
-      initialState: { count: 0 },
-      inputHandler: counterHandler,
-      inputStrategy: fifo(),
-    });
+    const vm = counterViewModel();
     for (let i = 0; i < 100_000; i++) vm.trySend({ type: 'Increment', by: 1 });
     vm.clear();
   }
@@ -44,25 +29,11 @@ function engine(): void {
 
 async function fanOut(): Promise<void> {
   const adapter = new InMemorySyncAdapter<CounterInput, never, CounterState>();
-  const make = (role: ClientType) =>
-    new BasicViewModel<CounterInput, never, CounterState>({
-      name: 'counter',
-      initialState: { count: 0 },
-      inputHandler: counterHandler,
-      inputStrategy: fifo(),
-      logger: noOpLogger,
-      interceptors: [
-        new BallastSyncInterceptor(new DefaultSyncConnection({ clientType: role, adapter })),
-      ],
-    });
-  const source = make('source');
-  const replicas = Array.from({ length: 1000 }, () => make('replica'));
+  const source = syncedCounterViewModel(adapter, 'source');
+  const replicas = Array.from({ length: 1000 }, () => syncedCounterViewModel(adapter, 'replica'));
   for (let i = 0; i < 5; i++) await macrotask();
   for (let k = 1; k <= 300; k++) {
-    (replicas[k % replicas.length] as BasicViewModel<CounterInput, never, CounterState>).trySend({
-      type: 'Increment',
-      by: 1,
-    });
+    (replicas[k % replicas.length] as CounterViewModel).trySend({ type: 'Increment', by: 1 });
     while (
       source.getCurrentState().count !== k ||
       replicas.some((r) => r.getCurrentState().count !== k)

@@ -17,13 +17,16 @@ import {
   Store,
 } from '@ngrx/store';
 import { Bench } from 'tinybench';
-import {
-  BasicViewModel,
-  fifo,
-  type BallastInterceptor,
-  type BallastNotification,
-  type InputHandler,
+import type {
+  BallastInterceptor,
+  BallastNotification,
 } from '../../projects/ballast-sync/core/src/public-api';
+import {
+  counterViewModel,
+  type CounterInput,
+  type CounterState,
+  type CounterViewModel,
+} from '../lib/counter';
 import {
   progress,
   quick,
@@ -35,14 +38,6 @@ import {
 } from '../lib/results';
 
 const UPDATES = 100_000;
-
-interface CounterState {
-  readonly count: number;
-}
-type CounterInput = { readonly type: 'Increment'; readonly by: number };
-
-const counterHandler: InputHandler<CounterInput, never, CounterState> = (input, scope) =>
-  scope.updateState((state) => ({ count: state.count + input.by }));
 
 const increment = createAction('[Counter] Increment', props<{ by: number }>());
 const counterReducer = createReducer<CounterState>(
@@ -71,7 +66,7 @@ function countingInterceptor(counter: {
 }
 
 async function main(): Promise<void> {
-  let vm: BasicViewModel<CounterInput, never, CounterState> | undefined;
+  let vm: CounterViewModel | undefined;
   let injector: EnvironmentInjector | undefined;
   let store: Store<{ counter: CounterState }> | undefined;
   let state: ReturnType<typeof signalState<CounterState>> | undefined;
@@ -87,16 +82,8 @@ async function main(): Promise<void> {
     warmupIterations: quick ? 3 : 10,
   });
 
-  const newViewModel = (interceptors: BallastInterceptor<CounterInput, never, CounterState>[]) =>
-    new BasicViewModel<CounterInput, never, CounterState>({
-      name: 'counter',
-      initialState: { count: 0 },
-      inputHandler: counterHandler,
-      inputStrategy: fifo(),
-      interceptors,
-    });
   const endViewModel = (name: string) => {
-    const current = vm as BasicViewModel<CounterInput, never, CounterState>;
+    const current = vm as CounterViewModel;
     check(name, current.getCurrentState().count);
     current.clear();
   };
@@ -118,24 +105,25 @@ async function main(): Promise<void> {
     .add(
       'ours',
       () => {
-        const target = vm as BasicViewModel<CounterInput, never, CounterState>;
+        const target = vm as CounterViewModel;
         for (let i = 0; i < UPDATES; i++) target.trySend({ type: 'Increment', by: 1 });
       },
       {
         async: false,
-        beforeEach: () => void (vm = newViewModel([])),
+        beforeEach: () => void (vm = counterViewModel({ interceptors: [] })),
         afterEach: () => endViewModel('ours'),
       },
     )
     .add(
       'ours-observed',
       () => {
-        const target = vm as BasicViewModel<CounterInput, never, CounterState>;
+        const target = vm as CounterViewModel;
         for (let i = 0; i < UPDATES; i++) target.trySend({ type: 'Increment', by: 1 });
       },
       {
         async: false,
-        beforeEach: () => void (vm = newViewModel([countingInterceptor(observed)])),
+        beforeEach: () =>
+          void (vm = counterViewModel({ interceptors: [countingInterceptor(observed)] })),
         afterEach: () => endViewModel('ours-observed'),
       },
     )

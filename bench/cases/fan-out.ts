@@ -13,16 +13,13 @@
  */
 import { computed, signal, type Signal, type WritableSignal } from '@angular/core';
 import { Bench } from 'tinybench';
+import { InMemorySyncAdapter } from '../../projects/ballast-sync/core/src/public-api';
 import {
-  BallastSyncInterceptor,
-  BasicViewModel,
-  DefaultSyncConnection,
-  fifo,
-  InMemorySyncAdapter,
-  noOpLogger,
-  type ClientType,
-  type InputHandler,
-} from '../../projects/ballast-sync/core/src/public-api';
+  syncedCounterViewModel,
+  type CounterInput,
+  type CounterState,
+  type CounterViewModel,
+} from '../lib/counter';
 import {
   macrotask,
   progress,
@@ -42,14 +39,6 @@ const REPLICA_COUNTS = [1, 10, 100, 1000];
 /** A sample that has not converged after this long has lost an Input: fail loudly, never hang. */
 const TIMEOUT_MS = 120_000;
 
-interface CounterState {
-  readonly count: number;
-}
-type CounterInput = { readonly type: 'Increment'; readonly by: number };
-
-const counterHandler: InputHandler<CounterInput, never, CounterState> = (input, scope) =>
-  scope.updateState((state) => ({ count: state.count + input.by }));
-
 /** What the sending loop drives: ours (a sync channel) or the baseline (one shared signal). */
 interface FanOut {
   /** The value every replica must reach. */
@@ -63,18 +52,20 @@ interface FanOut {
 
 class SyncChannel implements FanOut {
   readonly adapter = new InMemorySyncAdapter<CounterInput, never, CounterState>();
-  readonly source: BasicViewModel<CounterInput, never, CounterState>;
-  readonly replicas: BasicViewModel<CounterInput, never, CounterState>[];
+  readonly source: CounterViewModel;
+  readonly replicas: CounterViewModel[];
   /** States the Source published (a publication reaches every Replica). */
   published = 0;
 
   constructor(replicaCount: number) {
-    this.source = this.participant('source', (connection) =>
+    this.source = syncedCounterViewModel(this.adapter, 'source', (connection) =>
       connection
         .observeSyncNotifications()
         .subscribe((n) => n.type === 'StatePublished' && this.published++),
     );
-    this.replicas = Array.from({ length: replicaCount }, () => this.participant('replica'));
+    this.replicas = Array.from({ length: replicaCount }, () =>
+      syncedCounterViewModel(this.adapter, 'replica'),
+    );
   }
 
   total(): number {
@@ -82,10 +73,7 @@ class SyncChannel implements FanOut {
   }
 
   send(index: number): void {
-    (this.replicas[index] as BasicViewModel<CounterInput, never, CounterState>).trySend({
-      type: 'Increment',
-      by: 1,
-    });
+    (this.replicas[index] as CounterViewModel).trySend({ type: 'Increment', by: 1 });
   }
 
   readAll(target: number): number {
@@ -97,25 +85,6 @@ class SyncChannel implements FanOut {
   dispose(): void {
     for (const replica of this.replicas) replica.clear();
     this.source.clear();
-  }
-
-  private participant(
-    role: ClientType,
-    watch?: (connection: DefaultSyncConnection<CounterInput, never, CounterState>) => void,
-  ): BasicViewModel<CounterInput, never, CounterState> {
-    const connection = new DefaultSyncConnection<CounterInput, never, CounterState>({
-      clientType: role,
-      adapter: this.adapter,
-    });
-    watch?.(connection);
-    return new BasicViewModel<CounterInput, never, CounterState>({
-      name: 'counter',
-      initialState: { count: 0 },
-      inputHandler: counterHandler,
-      inputStrategy: fifo(),
-      logger: noOpLogger,
-      interceptors: [new BallastSyncInterceptor(connection)],
-    });
   }
 }
 

@@ -18,17 +18,14 @@ import {
   type EnvironmentInjector,
   type Signal,
 } from '@angular/core';
-import {
-  BallastSyncInterceptor,
-  BasicViewModel,
-  DefaultSyncConnection,
-  fifo,
-  InMemorySyncAdapter,
-  noOpLogger,
-  type ClientType,
-  type InputHandler,
-} from '../../projects/ballast-sync/core/src/public-api';
+import { fifo, InMemorySyncAdapter } from '../../projects/ballast-sync/core/src/public-api';
 import { provideSyncViewModel, SyncViewModel } from '../../projects/ballast-sync/src/public-api';
+import {
+  counterHandler,
+  syncedCounterViewModel,
+  type CounterInput,
+  type CounterState,
+} from '../lib/counter';
 import {
   collectGarbage,
   macrotask,
@@ -44,14 +41,6 @@ import {
 
 const REPLICAS = 1000;
 const SAMPLES = quick ? 2 : 5;
-
-interface CounterState {
-  readonly count: number;
-}
-type CounterInput = { readonly type: 'Increment'; readonly by: number };
-
-const counterHandler: InputHandler<CounterInput, never, CounterState> = (input, scope) =>
-  scope.updateState((state) => ({ count: state.count + input.by }));
 
 class CounterViewModel extends SyncViewModel<CounterInput, never, CounterState> {
   constructor() {
@@ -99,22 +88,6 @@ async function bytesPerReplica<T, U>(
   return (after - before) / REPLICAS;
 }
 
-function coreReplica(
-  adapter: InMemorySyncAdapter<CounterInput, never, CounterState>,
-  role: ClientType,
-) {
-  return new BasicViewModel<CounterInput, never, CounterState>({
-    name: 'counter',
-    initialState: { count: 0 },
-    inputHandler: counterHandler,
-    inputStrategy: fifo(),
-    logger: noOpLogger,
-    interceptors: [
-      new BallastSyncInterceptor(new DefaultSyncConnection({ clientType: role, adapter })),
-    ],
-  });
-}
-
 async function samples(name: string, measureOnce: () => Promise<number>): Promise<Measurement> {
   const values: number[] = [];
   await measureOnce(); // warm-up: code compiled, lazily created structures exist
@@ -135,9 +108,10 @@ async function main(): Promise<void> {
     bytesPerReplica(
       () => {
         const adapter = new InMemorySyncAdapter<CounterInput, never, CounterState>();
-        return { adapter, source: coreReplica(adapter, 'source') };
+        return { adapter, source: syncedCounterViewModel(adapter, 'source') };
       },
-      ({ adapter }) => Array.from({ length: REPLICAS }, () => coreReplica(adapter, 'replica')),
+      ({ adapter }) =>
+        Array.from({ length: REPLICAS }, () => syncedCounterViewModel(adapter, 'replica')),
       ({ source }, replicas) => {
         for (const replica of replicas) replica.clear();
         source.clear();
