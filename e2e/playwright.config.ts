@@ -1,5 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { resolve } from 'node:path';
+import { chromiumArgs, chromiumExecutable } from './chromium';
 
 // Browser tests of the demo app. They drive Debian's Chromium (never a downloaded browser) against
 // `ng serve` on a dedicated port, so a running `npm start` on 4200 does not interfere.
@@ -30,16 +31,8 @@ export default defineConfig({
       use: {
         browserName: 'chromium',
         launchOptions: {
-          executablePath: process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium',
-          args: [
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
+          executablePath: chromiumExecutable,
+          args: chromiumArgs,
         },
       },
     },

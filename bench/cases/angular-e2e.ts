@@ -17,6 +17,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { chromiumArgs, chromiumExecutable } from '../../e2e/chromium';
 import { progress, quick, ratio, round, timeSummary, writeOutput } from '../lib/results';
 
 const N = 100;
@@ -29,7 +30,6 @@ const GAP_MS = 15;
 const workspace = resolve(__dirname, '../browser');
 /** Where bench/browser/angular.json builds to (git- and lint-ignored). */
 const dist = resolve(__dirname, '../../tmp/bench-app/browser');
-const chromiumPath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const ORIGIN = 'http://bench.localhost';
 
 function build(): void {
@@ -75,25 +75,17 @@ async function clicks(page: Page, count: number): Promise<number[]> {
 }
 
 async function main(): Promise<void> {
-  if (!existsSync(chromiumPath)) {
-    progress(`case 4: skipped, no Chromium at ${chromiumPath} (set CHROMIUM_PATH)`);
-    writeOutput({ cases: [], info: { case4: `skipped: no Chromium at ${chromiumPath}` } });
+  if (!existsSync(chromiumExecutable)) {
+    progress(`case 4: skipped, no Chromium at ${chromiumExecutable} (set CHROMIUM_PATH)`);
+    writeOutput({ cases: [], info: { case4: `skipped: no Chromium at ${chromiumExecutable}` } });
     return;
   }
   build();
   const profile = mkdtempSync(join(tmpdir(), 'ballast-bench-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumPath,
+    executablePath: chromiumExecutable,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
+    args: chromiumArgs,
   });
   try {
     await context.route(`${ORIGIN}/**`, (route) => {
@@ -117,7 +109,7 @@ async function main(): Promise<void> {
         progress(`case 4: ${mode} round ${round + 1}/${ROUNDS} done`);
       }
     }
-    const chromiumVersion = execFileSync(chromiumPath, ['--version'], {
+    const chromiumVersion = execFileSync(chromiumExecutable, ['--version'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim();
