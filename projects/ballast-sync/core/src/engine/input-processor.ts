@@ -7,6 +7,7 @@ import type { BallastNotification } from './notifications';
 import type { InputHandler } from './scopes';
 import type { SideJobRunner } from './side-job-runner';
 import type { InputOutcome } from './view-model-config';
+import { isThenable } from './is-thenable';
 
 /** What the input processor needs from its ViewModel. */
 export interface InputProcessorHost<I, E, S> extends InputHandlerHost<I, E, S> {
@@ -22,14 +23,6 @@ interface RunningInput<I, E, S> {
 }
 
 const HANDLED: InputOutcome = { status: 'handled' };
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
-}
 
 /**
  * Takes items off the ViewModel's queue and runs them as its strategy allows: filters and handles

@@ -1,6 +1,7 @@
 import { ballastError } from './errors';
 import type { BallastNotification } from './notifications';
 import type { SideJob, SideJobScope } from './scopes';
+import { isThenable } from './is-thenable';
 
 /** A side job operation recorded by a handler, applied in order once the handler returns. */
 export type SideJobOperation<I, E, S> =
@@ -19,14 +20,6 @@ export interface SideJobHost<I, E, S> {
 interface RunningJob {
   readonly controller: AbortController;
   settled: Promise<void>;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    value !== null &&
-    typeof value === 'object' &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }
 
 /** Runs keyed side jobs: one per key; starting a key cancels the job running under it. */

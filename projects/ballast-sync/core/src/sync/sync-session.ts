@@ -2,6 +2,7 @@ import type { MonoTypeOperatorFunction } from 'rxjs';
 import type { BallastInterceptorScope } from '../engine/interceptor';
 import type { SyncNotification, SyncStatus } from './sync-connection';
 import type { SyncConnectionAdapter } from './sync-connection-adapter';
+import { isThenable } from '../engine/is-thenable';
 
 /** What a Source or Replica session needs from its connection. */
 export interface SyncSessionContext<I, E, S> {
@@ -22,8 +23,7 @@ export function callAdapter<I, E, S>(
 ): void {
   try {
     const result = call();
-    if (result && typeof result.then === 'function')
-      result.then(undefined, (error) => context.scope.reportError(error));
+    if (isThenable(result)) result.then(undefined, (error) => context.scope.reportError(error));
   } catch (error) {
     context.scope.reportError(error);
   }
