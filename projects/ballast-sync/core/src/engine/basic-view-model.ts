@@ -10,15 +10,14 @@ import { EventBus, type EventBusHost } from './event-bus';
 import { InputProcessor, type InputProcessorHost } from './input-processor';
 import { InputQueue, type InputItem } from './input-queue';
 import { fifo } from './input-strategy';
-import type {
-  BallastInterceptor,
-  BallastInterceptorScope,
-  InterceptorQueueItem,
-} from './interceptor';
+import type { BallastInterceptor } from './interceptor';
+import { createInterceptorScope, type InterceptorScopeHost } from './interceptor-scope';
+import { isolate } from './isolate';
 import { createConsoleLogger, type BallastLogger } from './logger';
 import { NotificationBus } from './notification-bus';
 import type { BallastNotification, InputDropReason, ViewModelStatus } from './notifications';
 import type { EventHandler } from './scopes';
+import { setLongTimeout } from './set-long-timeout';
 import { SideJobRunner, type SideJobHost } from './side-job-runner';
 import { validateConfiguration } from './validate-configuration';
 import type { BallastViewModelConfiguration, InputOutcome } from './view-model-config';
@@ -28,7 +27,8 @@ type Notification<I, E, S> = BallastNotification<I, E, S>;
 /** The callbacks the processor, scopes, side jobs and events use to reach their ViewModel. */
 type ViewModelHost<I, E, S> = InputProcessorHost<I, E, S> &
   SideJobHost<I, E, S> &
-  EventBusHost<I, E, S>;
+  EventBusHost<I, E, S> &
+  InterceptorScopeHost<I, E, S>;
 
 /**
  * A ViewModel: Inputs go through one queue to the InputHandler, which updates the State, posts
@@ -54,6 +54,8 @@ export class BasicViewModel<I, E, S> {
   private readonly stateEquals: (a: S, b: S) => boolean;
   private readonly logger: BallastLogger;
   private readonly bus = new NotificationBus<Notification<I, E, S>>();
+  /** What observeNotifications() returns: the bus, with its subscribers isolated. */
+  private readonly notifications$: Observable<Notification<I, E, S>>;
   private readonly queue: InputQueue<I, S>;
   private readonly processor: InputProcessor<I, E, S>;
   private readonly sideJobs: SideJobRunner<I, E, S>;
@@ -71,12 +73,16 @@ export class BasicViewModel<I, E, S> {
     this.statesValue = this.state;
     this.stateEquals = valid.stateEquals;
     this.logger = config.logger ?? createConsoleLogger();
+    this.notifications$ = this.isolated(
+      this.bus.notifications$,
+      'a subscriber of observeNotifications()',
+    );
     this.queue = new InputQueue(valid.capacity, valid.overflow, (item, reason) =>
       this.drop(item, reason),
     );
     const host = this.createHost();
     this.sideJobs = new SideJobRunner(host);
-    this.events = new EventBus(host);
+    this.events = new EventBus(host, valid.eventBufferCapacity);
     this.processor = new InputProcessor(
       host,
       this.queue,
@@ -86,7 +92,7 @@ export class BasicViewModel<I, E, S> {
       this.bus,
     );
 
-    this.startInterceptors(config.interceptors ?? []);
+    this.startInterceptors(config.interceptors ?? [], host);
     this.notify({ type: 'ViewModelStatusChanged', status: 'Running' });
     this.notify({ type: 'StateChanged', state: this.state });
     this.processor.start();
@@ -102,19 +108,28 @@ export class BasicViewModel<I, E, S> {
     return this.state;
   }
 
-  /** The State, current value first, deduplicated with `stateEquals`. Completes when cleared. */
+  /**
+   * The State, current value first, deduplicated with `stateEquals`. Completes when cleared. A
+   * subscriber that throws (or whose pipe fails without an error callback) cannot harm the
+   * ViewModel or the process: that becomes an `UnhandledError` notification.
+   */
   observeStates(): Observable<S> {
-    return defer(() => {
+    const states = defer(() => {
       // setState() skips the subject while nobody observes it: catch it up before subscribing.
       if (!this.states$.observed && this.states$.getValue() !== this.statesValue)
         this.states$.next(this.statesValue);
       return this.states$;
     }).pipe(distinctUntilChanged(this.stateEquals));
+    return this.isolated(states, 'a subscriber of observeStates()');
   }
 
-  /** Every notification from now on, in the order every interceptor sees them. */
+  /**
+   * Every notification from now on, in the order every interceptor sees them. A subscriber that
+   * throws (or whose pipe fails without an error callback) cannot harm the ViewModel or the
+   * process: that becomes an `UnhandledError` notification, and the others still get everything.
+   */
   observeNotifications(): Observable<Notification<I, E, S>> {
-    return this.bus.notifications$;
+    return this.notifications$;
   }
 
   /** Queues an Input now; returns false when it was dropped (queue full). */
@@ -140,9 +155,27 @@ export class BasicViewModel<I, E, S> {
     }
   }
 
-  /** Resolves with the outcome once the Input was handled, rejected, cancelled, dropped or failed. */
+  /**
+   * Resolves with the outcome once the Input was handled, rejected, cancelled, dropped or failed.
+   *
+   * Awaiting it inside an InputHandler of this same ViewModel would never end under `fifo()` (the
+   * new Input waits for the running one) and would cancel the caller under `lifo()`, so a call made
+   * while the handler runs synchronously rejects with an error saying what to do instead. Only the
+   * synchronous part of a handler can be detected: after its first `await`, such a call is not
+   * caught and deadlocks. From anywhere else (a component, a side job, an Event handler, a
+   * subscriber) it just waits, as it does under `parallel()`.
+   *
+   * @example
+   * const outcome = await vm.sendAndAwaitCompletion({ type: 'Save' });
+   * if (outcome.status !== 'handled') showError(outcome);
+   */
   async sendAndAwaitCompletion(input: I): Promise<InputOutcome> {
     this.checkCanSend('sendAndAwaitCompletion', input);
+    this.processor.checkNotAwaitedByHandler('sendAndAwaitCompletion', input);
+    return this.queueAndAwait(input);
+  }
+
+  private queueAndAwait(input: I): Promise<InputOutcome> {
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
     return new Promise<InputOutcome>((settle) => {
       if (this.queue.offer({ type: 'input', input, settle }, true) === true) this.pump();
@@ -163,7 +196,12 @@ export class BasicViewModel<I, E, S> {
   /**
    * Stops accepting Inputs (those waiting for room in a full queue are dropped), lets queued items
    * finish, waits for running Inputs and side jobs, then clears. Whatever is still running
-   * `gracePeriodMs` after the call is cancelled by clearing. Resolves once cleared.
+   * `gracePeriodMs` after the call is cancelled by clearing; `Infinity` waits for everything and
+   * never forces a clear (any finite period works too, even beyond `setTimeout`'s 2^31 - 1 ms).
+   * Resolves once cleared.
+   *
+   * @example
+   * await vm.shutDownGracefully(10_000); // or Infinity: let running work finish, however long
    */
   shutDownGracefully(gracePeriodMs = 5000): Promise<void> {
     if (typeof gracePeriodMs !== 'number' || !(gracePeriodMs >= 0)) {
@@ -177,10 +215,10 @@ export class BasicViewModel<I, E, S> {
     if (!this.shutdown) {
       this.setStatus('ShuttingDown');
       this.queue.dropWaiting('shutting-down');
-      const timer = setTimeout(() => this.clear(), gracePeriodMs);
+      const cancelTimer = setLongTimeout(() => this.clear(), gracePeriodMs);
       this.shutdown = new Promise<void>((resolve) =>
         this.clearedCallbacks.push(() => {
-          clearTimeout(timer);
+          cancelTimer();
           resolve();
         }),
       );
@@ -224,10 +262,17 @@ export class BasicViewModel<I, E, S> {
   private createHost(): ViewModelHost<I, E, S> {
     return {
       name: this.name,
+      logger: this.logger,
       getState: () => this.state,
       setState: (state) => this.setState(state),
       postEvent: (event) => this.events.post(event),
       postInput: (input) => this.send(input),
+      postInputAndAwait: (input) => {
+        this.checkCanSend('sendToQueueAndAwaitCompletion', input);
+        return this.queueAndAwait(input);
+      },
+      restore: (state, settle) => this.restore(state, settle),
+      addInputGuard: (guard) => this.processor.addGuard(guard),
       notify: (notification) => this.notify(notification),
       onShutdownReached: () => this.finishShutdown(),
       onInputSettled: () => this.pump(),
@@ -236,28 +281,20 @@ export class BasicViewModel<I, E, S> {
     };
   }
 
-  private startInterceptors(interceptors: readonly BallastInterceptor<I, E, S>[]): void {
-    const scope: BallastInterceptorScope<I, E, S> = {
-      viewModelName: this.name,
-      logger: this.logger,
-      getCurrentState: () => this.state,
-      sendToQueue: async (item) => {
-        this.checkQueueItem(item);
-        if (item.type === 'input') return this.send(item.input);
-        this.restore(item.state, undefined);
-      },
-      sendToQueueAndAwaitCompletion: async (item) => {
-        this.checkQueueItem(item);
-        if (item.type === 'input') return this.sendAndAwaitCompletion(item.input);
-        return new Promise<InputOutcome>((settle) => this.restore(item.state, settle));
-      },
-      postEvent: (event) => this.events.post(event),
-      reportError: (error) => this.notify({ type: 'UnhandledError', error }),
-    };
+  private startInterceptors(
+    interceptors: readonly BallastInterceptor<I, E, S>[],
+    host: ViewModelHost<I, E, S>,
+  ): void {
+    const scope = createInterceptorScope(host);
     const results: Notification<I, E, S>[] = [];
     for (const interceptor of interceptors) {
+      const name = interceptor.name === undefined ? '' : ` "${interceptor.name}"`;
+      const notifications$ = this.isolated(
+        this.bus.notifications$,
+        `a subscriber to the notifications given to interceptor${name}`,
+      );
       try {
-        const teardown = interceptor.start(scope, this.bus.notifications$);
+        const teardown = interceptor.start(scope, notifications$);
         if (teardown) this.teardowns.push(teardown);
         results.push({ type: 'InterceptorAttached', interceptor });
       } catch (error) {
@@ -265,18 +302,6 @@ export class BasicViewModel<I, E, S> {
       }
     }
     for (const result of results) this.notify(result);
-  }
-
-  private checkQueueItem(item: InterceptorQueueItem<I, S>): void {
-    if (
-      item === null ||
-      typeof item !== 'object' ||
-      (item.type !== 'input' && item.type !== 'restore')
-    ) {
-      throw ballastError(
-        `sendToQueue() needs { type: 'input', input } or { type: 'restore', state }; got ${describeValue(item)}.`,
-      );
-    }
   }
 
   private restore(state: S, settle: ((outcome: InputOutcome) => void) | undefined): void {
@@ -321,7 +346,12 @@ export class BasicViewModel<I, E, S> {
     this.state = state;
     if (this.bus.observed) this.notify({ type: 'StateChanged', state });
     this.statesValue = state;
-    if (this.states$.observed) this.states$.next(state);
+    if (this.states$.observed) {
+      const inHandler = this.processor.inputInHandler; // subscribers are not the handler
+      this.processor.inputInHandler = undefined;
+      this.states$.next(state);
+      this.processor.inputInHandler = inHandler;
+    }
   }
 
   private setStatus(status: ViewModelStatus): void {
@@ -335,13 +365,41 @@ export class BasicViewModel<I, E, S> {
    * nobody would receive it, so nothing is lost, and an unobserved ViewModel allocates less.
    */
   private notify(notification: Notification<I, E, S>): void {
+    const inHandler = this.processor.inputInHandler; // subscribers are not the handler
+    this.processor.inputInHandler = undefined;
     this.bus.emit(notification);
+    this.processor.inputInHandler = inHandler;
     if ('error' in notification) {
       this.logger.error(
         `ballast-sync: ${notification.type} in ViewModel "${this.name}".`,
         notification.error,
       );
     }
+  }
+
+  /**
+   * `source` with its subscribers isolated: what one throws (or an error its pipe delivers with no
+   * error callback) becomes an `UnhandledError` notification, naming `who`, instead of reaching
+   * rxjs, which would rethrow it from a timer and crash a Node process. A subscriber that throws
+   * while receiving an UnhandledError is only logged: notifying it again could loop forever.
+   */
+  private isolated<T>(source: Observable<T>, who: string): Observable<T> {
+    return isolate(source, (cause) => {
+      const error = ballastError(
+        `${who} of ViewModel "${this.name}" threw (or its pipe failed with no error callback); ` +
+          'the ViewModel went on. Catch errors in that subscriber, or add catchError() to its pipe.',
+        { cause },
+      );
+      if (this.bus.delivered?.type === 'UnhandledError') {
+        this.logger.error(
+          `ballast-sync: ${who} of ViewModel "${this.name}" threw while receiving an UnhandledError; ` +
+            'it is only logged (notifying it again could loop).',
+          error,
+        );
+      } else {
+        this.notify({ type: 'UnhandledError', error });
+      }
+    });
   }
 
   private isIdle(): boolean {

@@ -50,6 +50,24 @@ describe('configuration', () => {
     );
   });
 
+  it.each([0, -1, 1.5, Number.NaN, Infinity, '10'])(
+    'rejects eventBuffer.capacity %p',
+    (capacity) => {
+      expect(withOverrides({ eventBuffer: { capacity } })).toThrow(
+        /^ballast-sync: BasicViewModel "counter": eventBuffer\.capacity must be a whole number >= 1 \(how many Events may wait for the Event handler\)/,
+      );
+    },
+  );
+
+  it('rejects an eventBuffer that is not an object, and accepts a capacity of 1', () => {
+    expect(withOverrides({ eventBuffer: 256 })).toThrow(
+      /^ballast-sync: BasicViewModel "counter": eventBuffer must be an object like \{ capacity: 256 \}; got 256/,
+    );
+    expect(() =>
+      new BasicViewModel(counterConfig({ eventBuffer: { capacity: 1 } })).clear(),
+    ).not.toThrow();
+  });
+
   it.each([null, {}, 'fifo', { concurrency: 'random' }])(
     'rejects inputStrategy %p',
     (inputStrategy) => {

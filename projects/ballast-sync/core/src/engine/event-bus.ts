@@ -1,10 +1,12 @@
 import { ballastError } from './errors';
+import type { BallastLogger } from './logger';
 import type { BallastNotification } from './notifications';
 import type { EventHandler, EventHandlerScope } from './scopes';
 
 /** What the event bus needs from its ViewModel. */
 export interface EventBusHost<I, E, S> {
   readonly name: string;
+  readonly logger: BallastLogger;
   notify(notification: BallastNotification<I, E, S>): void;
   postInput(input: I): Promise<void>;
   onEventsSettled(): void;
@@ -14,16 +16,21 @@ export interface EventBusHost<I, E, S> {
  * Buffers Events until a handler is attached, then delivers each one at most once, in order, one at
  * a time (an async handler is awaited before the next Event). Delivery starts in a microtask, so an
  * Event posted by a synchronous Input handler reaches the Event handler after that handler returned
- * (an async Input handler may still be running).
+ * (an async Input handler may still be running). At most `capacity` Events wait: posting one more
+ * drops the oldest waiting one (`EventDropped`, and a warning the first time).
  */
 export class EventBus<I, E, S> {
   private buffer: E[] = [];
   private handler: EventHandler<I, E> | undefined;
   private delivering = false;
   private closed = false;
+  private warnedOfDrops = false;
   private readonly scope: EventHandlerScope<I>;
 
-  constructor(private readonly host: EventBusHost<I, E, S>) {
+  constructor(
+    private readonly host: EventBusHost<I, E, S>,
+    private readonly capacity: number,
+  ) {
     this.scope = { postInput: (input) => host.postInput(input) };
   }
 
@@ -45,6 +52,7 @@ export class EventBus<I, E, S> {
     }
     this.host.notify({ type: 'EventQueued', event });
     this.buffer.push(event);
+    if (this.buffer.length > this.capacity) this.dropOldest();
     this.schedule();
   }
 
@@ -81,6 +89,18 @@ export class EventBus<I, E, S> {
     this.handler = undefined;
     this.buffer = [];
     if (hadHandler) this.host.notify({ type: 'EventProcessingStopped' });
+  }
+
+  private dropOldest(): void {
+    const dropped = this.buffer.shift() as E;
+    this.host.notify({ type: 'EventDropped', event: dropped, reason: 'overflow' });
+    if (this.warnedOfDrops) return;
+    this.warnedOfDrops = true;
+    this.host.logger.warn(
+      `ballast-sync: ViewModel "${this.host.name}" dropped an Event: ${this.capacity} Events were already waiting for ` +
+        `the Event handler (see the EventDropped notifications; this warning is shown once). Attach an event handler ` +
+        `with attachEventHandler(), or raise eventBuffer.capacity.`,
+    );
   }
 
   private schedule(): void {

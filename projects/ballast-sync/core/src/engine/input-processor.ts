@@ -2,6 +2,7 @@ import { ballastError, describeValue } from './errors';
 import { InputHandlerContext, type InputHandlerHost } from './input-handler-context';
 import type { InputItem, InputQueue, QueueItem } from './input-queue';
 import type { InputStrategy } from './input-strategy';
+import type { InputGuard } from './interceptor';
 import type { NotificationBus } from './notification-bus';
 import type { BallastNotification } from './notifications';
 import type { InputHandler } from './scopes';
@@ -30,7 +31,15 @@ const HANDLED: InputOutcome = { status: 'handled' };
  * strategy says so. Idle until started; closed for good by `close()`.
  */
 export class InputProcessor<I, E, S> {
+  /**
+   * The Input whose handler is being called right now (the synchronous part of that call), if
+   * any. The ViewModel unsets it while it notifies subscribers: they run on the handler's stack,
+   * but they are not the handler. See `BasicViewModel.sendAndAwaitCompletion()`.
+   */
+  inputInHandler: InputItem<I, S> | undefined;
   private readonly running = new Set<RunningInput<I, E, S>>();
+  /** Replaced, never mutated, so a guard that adds or removes a guard cannot upset the loop. */
+  private guards: readonly InputGuard<I>[] = [];
   private started = false;
   private pumping = false;
   private closed = false;
@@ -81,7 +90,47 @@ export class InputProcessor<I, E, S> {
   /** Stops for good: cancels the running Inputs (without rolling them back) and runs nothing more. */
   close(): void {
     this.closed = true;
+    this.guards = [];
     for (const running of [...this.running]) this.cancelInput(running, false);
+  }
+
+  /**
+   * Throws when the handler being called right now belongs to this ViewModel and would await an
+   * Input it queues: under a sequential strategy it would wait forever (the new Input waits for
+   * it), under lifo() the new Input would cancel it. Only the synchronous part of a handler shows.
+   */
+  checkNotAwaitedByHandler(method: string, input: I): void {
+    const running = this.inputInHandler;
+    const { concurrency, name } = this.strategy;
+    if (running === undefined || concurrency === 'concurrent') return;
+    const consequence =
+      concurrency === 'sequential'
+        ? `under ${name}() the new Input waits for the running one, so awaiting it there never ends (deadlock)`
+        : `under ${name}() the new Input would cancel the handler that awaits it`;
+    throw ballastError(
+      `${method}(${describeValue(input)}) was called by the handler of Input "${describeValue(running.input)}" ` +
+        `on its own ViewModel "${this.host.name}": ${consequence}. Send it without awaiting (vm.trySend() or vm.send()), ` +
+        'await it from a side job (scope.sideJob(key, () => vm.sendAndAwaitCompletion(input))), ' +
+        'call the handling logic directly, or use parallel().',
+    );
+  }
+
+  /** Adds a guard run before the filter; returns a function that removes it (see `addInputGuard`). */
+  addGuard(guard: InputGuard<I>): () => void {
+    if (typeof guard !== 'function') {
+      throw ballastError(
+        `addInputGuard(guard) needs a function (input) => string | undefined; got ${typeof guard}.`,
+      );
+    }
+    if (this.closed) {
+      throw ballastError(
+        `addInputGuard() was called on ViewModel "${this.host.name}" after it was cleared.`,
+      );
+    }
+    this.guards = [...this.guards, guard];
+    return () => {
+      this.guards = this.guards.filter((g) => g !== guard);
+    };
   }
 
   private dispatch(item: QueueItem<I, S>): void {
@@ -98,6 +147,7 @@ export class InputProcessor<I, E, S> {
 
   private runInput(item: InputItem<I, S>): void {
     const input = item.input;
+    if (this.guards.length > 0 && !this.passesGuards(item)) return;
     const filter = this.strategy.filter;
     if (filter) {
       let verdict: unknown;
@@ -121,17 +171,49 @@ export class InputProcessor<I, E, S> {
     const context = new InputHandlerContext(this.host, input, this.strategy.singleStateAccess);
     const running: RunningInput<I, E, S> = { context, item };
     let result: unknown;
+    let thrown: { error: unknown } | undefined;
+    const outer = this.inputInHandler; // undefined: pump() is not reentrant, handler calls never nest
+    this.inputInHandler = item;
     try {
       result = this.inputHandler(input, context);
     } catch (error) {
-      return this.completeInput(running, error, true);
+      thrown = { error };
     }
+    this.inputInHandler = outer;
+    if (thrown) return this.completeInput(running, thrown.error, true);
     if (!isThenable(result)) return this.completeInput(running, undefined, false);
     this.running.add(running);
     result.then(
       () => this.completeInput(running, undefined, false),
       (error: unknown) => this.completeInput(running, error, true),
     );
+  }
+
+  /** Runs the guards; a refusal or a failure is reported and settled here (returns false). */
+  private passesGuards(item: InputItem<I, S>): boolean {
+    const input = item.input;
+    for (const guard of this.guards) {
+      let message: unknown;
+      try {
+        message = guard(input);
+        if (message !== undefined && typeof message !== 'string') {
+          throw ballastError(
+            `an input guard returned ${describeValue(message)} for Input "${describeValue(input)}"; ` +
+              'it must return a message string (to refuse the Input) or undefined.',
+          );
+        }
+      } catch (error) {
+        this.host.notify({ type: 'InputHandlerError', input, error });
+        item.settle?.({ status: 'failed', error });
+        return false;
+      }
+      if (message !== undefined) {
+        this.host.notify({ type: 'InputDropped', input, reason: 'refused', message });
+        item.settle?.({ status: 'dropped', reason: 'refused', message });
+        return false;
+      }
+    }
+    return true;
   }
 
   private completeInput(running: RunningInput<I, E, S>, error: unknown, failed: boolean): void {

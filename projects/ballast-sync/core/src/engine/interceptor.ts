@@ -9,6 +9,12 @@ export type InterceptorQueueItem<I, S> =
   /** Replaces the State: bypasses the filter and guardian and emits no Input notifications. */
   | { readonly type: 'restore'; readonly state: S };
 
+/**
+ * Checks an Input when it is taken off the queue: returns a message to refuse it, or undefined to
+ * let it through. Added with {@link BallastInterceptorScope.addInputGuard}.
+ */
+export type InputGuard<I> = (input: I) => string | undefined;
+
 /** What an interceptor may do with its ViewModel. */
 export interface BallastInterceptorScope<I, E, S> {
   readonly viewModelName: string;
@@ -21,6 +27,21 @@ export interface BallastInterceptorScope<I, E, S> {
   postEvent(event: E): void;
   /** Reports an error that happened in the interceptor's own work, as `UnhandledError`. */
   reportError(error: unknown): void;
+  /**
+   * Adds a check run when an Input is taken off the queue, before the filter (under every strategy;
+   * restored States bypass it). Returning a message drops the Input: `InputDropped` with reason
+   * `'refused'` and that message, and an awaiting caller gets
+   * `{ status: 'dropped', reason: 'refused', message }`; the handler never sees it. A guard that
+   * throws (or returns something else than a string or undefined) fails that Input like a throwing
+   * filter: `InputHandlerError`, outcome `failed`. Guards run in the order they were added; the
+   * first refusal wins. They are removed when the ViewModel is cleared. Returns a function that
+   * removes it.
+   *
+   * @example
+   * start: (scope) =>
+   *   scope.addInputGuard((input) => (connected ? undefined : 'offline: this Input needs the server')),
+   */
+  addInputGuard(guard: InputGuard<I>): () => void;
 }
 
 /**

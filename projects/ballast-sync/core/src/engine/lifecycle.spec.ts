@@ -193,3 +193,60 @@ describe('shutDownGracefully()', () => {
     expect(vm.status).toBe('Cleared');
   });
 });
+
+describe('shutDownGracefully() with a grace period beyond what setTimeout can hold', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('with Infinity, waits for a running Input however long it takes, and never forces a clear', async () => {
+    const { vm } = setUp();
+    const gate = deferred();
+    const outcome = vm.sendAndAwaitCompletion(slow(gate.promise));
+    const shutdown = vm.shutDownGracefully(Infinity);
+    // A setTimeout(Infinity) overflows to ~1 ms, and would fire well before this 20 ms one.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(vm.status).toBe('ShuttingDown');
+    gate.resolve();
+    expect(await outcome).toEqual({ status: 'handled' });
+    await shutdown;
+    expect(vm.status).toBe('Cleared');
+    expect(vm.getCurrentState()).toEqual({ count: 1 });
+  });
+
+  const longPeriod = 2 ** 31 + 5; // ms: beyond setTimeout's maximum of 2^31 - 1 ms
+
+  it('with Infinity, never clears by itself, however much time passes', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    const { vm } = setUp();
+    const outcome = vm.sendAndAwaitCompletion(slow(deferred().promise));
+    void vm.shutDownGracefully(Infinity);
+    await jest.advanceTimersByTimeAsync(1000 * longPeriod);
+    expect(vm.status).toBe('ShuttingDown');
+    vm.clear();
+    expect(await outcome).toEqual({ status: 'cancelled' });
+  });
+
+  it('with 2^31 + 5 ms, lets a running Input finish', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    const { vm } = setUp();
+    const gate = deferred();
+    const outcome = vm.sendAndAwaitCompletion(slow(gate.promise));
+    const shutdown = vm.shutDownGracefully(longPeriod);
+    setTimeout(() => gate.resolve(), 10);
+    await jest.advanceTimersByTimeAsync(10);
+    expect(await outcome).toEqual({ status: 'handled' });
+    await shutdown;
+    expect(vm.status).toBe('Cleared');
+  });
+
+  it('with 2^31 + 5 ms, clears exactly when that period is over', async () => {
+    jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+    const { vm } = setUp();
+    const outcome = vm.sendAndAwaitCompletion(slow(deferred().promise));
+    void vm.shutDownGracefully(longPeriod);
+    await jest.advanceTimersByTimeAsync(longPeriod - 1);
+    expect(vm.status).toBe('ShuttingDown');
+    await jest.advanceTimersByTimeAsync(1);
+    expect(vm.status).toBe('Cleared');
+    expect(await outcome).toEqual({ status: 'cancelled' });
+  });
+});

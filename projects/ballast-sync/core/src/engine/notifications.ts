@@ -3,8 +3,11 @@ import type { BallastInterceptor } from './interceptor';
 /** Lifecycle of a ViewModel: it starts Running when constructed and ends Cleared. */
 export type ViewModelStatus = 'Running' | 'ShuttingDown' | 'Cleared';
 
-/** Why an Input never reached its handler. */
-export type InputDropReason = 'overflow' | 'shutting-down' | 'cleared';
+/**
+ * Why an Input never reached its handler: the queue was full (`overflow`), the ViewModel was
+ * shutting down or cleared, or an interceptor's input guard refused it (`refused`, with a message).
+ */
+export type InputDropReason = 'overflow' | 'shutting-down' | 'cleared' | 'refused';
 
 /** Whether a side job runs for the first time under its key, or replaced a running one. */
 export type RestartState = 'Initial' | 'Restarted';
@@ -18,7 +21,13 @@ export type BallastNotification<I, E, S> =
   | { readonly type: 'InputQueued'; readonly input: I }
   | { readonly type: 'InputAccepted'; readonly input: I }
   | { readonly type: 'InputRejected'; readonly input: I }
-  | { readonly type: 'InputDropped'; readonly input: I; readonly reason: InputDropReason }
+  | {
+      readonly type: 'InputDropped';
+      readonly input: I;
+      readonly reason: InputDropReason;
+      /** Why an input guard refused it (reason `refused` only). */
+      readonly message?: string;
+    }
   | { readonly type: 'InputHandledSuccessfully'; readonly input: I }
   | { readonly type: 'InputCancelled'; readonly input: I }
   | { readonly type: 'InputHandlerError'; readonly input: I; readonly error: unknown }
@@ -26,6 +35,8 @@ export type BallastNotification<I, E, S> =
   | { readonly type: 'EventEmitted'; readonly event: E }
   | { readonly type: 'EventHandledSuccessfully'; readonly event: E }
   | { readonly type: 'EventHandlerError'; readonly event: E; readonly error: unknown }
+  /** The Event buffer was full: its oldest Event was discarded, never delivered. */
+  | { readonly type: 'EventDropped'; readonly event: E; readonly reason: 'overflow' }
   | { readonly type: 'EventProcessingStarted' }
   | { readonly type: 'EventProcessingStopped' }
   | { readonly type: 'StateChanged'; readonly state: S }

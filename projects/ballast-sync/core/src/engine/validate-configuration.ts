@@ -10,7 +10,11 @@ export interface ValidConfiguration<S> {
   readonly stateEquals: (a: S, b: S) => boolean;
   readonly capacity: number;
   readonly overflow: QueueOverflow;
+  readonly eventBufferCapacity: number;
 }
+
+/** How many Events wait for delivery when `eventBuffer.capacity` is not given. */
+export const DEFAULT_EVENT_BUFFER_CAPACITY = 256;
 
 /** Checks a ViewModel configuration, throwing a `ballast-sync: ` error that names what is wrong. */
 export function validateConfiguration<I, E, S>(
@@ -84,5 +88,17 @@ export function validateConfiguration<I, E, S>(
       `${where}: inputQueue.overflow must be one of ${OVERFLOWS.join(', ')}; got ${String(overflow)}.`,
     );
   }
-  return { name, stateEquals, capacity, overflow };
+  const eventBuffer = config.eventBuffer ?? {};
+  if (eventBuffer === null || typeof eventBuffer !== 'object') {
+    throw ballastError(
+      `${where}: eventBuffer must be an object like { capacity: ${DEFAULT_EVENT_BUFFER_CAPACITY} }; got ${String(eventBuffer)}.`,
+    );
+  }
+  const eventBufferCapacity = eventBuffer.capacity ?? DEFAULT_EVENT_BUFFER_CAPACITY;
+  if (!Number.isInteger(eventBufferCapacity) || eventBufferCapacity < 1) {
+    throw ballastError(
+      `${where}: eventBuffer.capacity must be a whole number >= 1 (how many Events may wait for the Event handler); got ${String(eventBufferCapacity)}.`,
+    );
+  }
+  return { name, stateEquals, capacity, overflow, eventBufferCapacity };
 }

@@ -19,6 +19,21 @@ export interface InputQueueOptions {
   overflow?: QueueOverflow;
 }
 
+/**
+ * How many Events wait for delivery.
+ *
+ * @example
+ * new BasicViewModel({ initialState, inputHandler, eventBuffer: { capacity: 1000 } });
+ */
+export interface EventBufferOptions {
+  /**
+   * How many Events may wait for the Event handler (default 256): while none is attached, or while
+   * it is busy with an earlier Event. When one more is posted, the oldest waiting Event is
+   * dropped with an `EventDropped` notification (and one warning per ViewModel).
+   */
+  capacity?: number;
+}
+
 /** Configuration of a {@link BasicViewModel}. */
 export interface BallastViewModelConfiguration<I, E, S> {
   /** Used in logs and errors, and by sync as the channel name (default `'ViewModel'`). */
@@ -33,6 +48,8 @@ export interface BallastViewModelConfiguration<I, E, S> {
   /** Default: warnings and errors to the console. */
   logger?: BallastLogger;
   inputQueue?: InputQueueOptions;
+  /** Bounds the Events waiting for delivery (default capacity 256, dropping the oldest). */
+  eventBuffer?: EventBufferOptions;
 }
 
 /** How an Input (or a restored State) ended. */
@@ -40,5 +57,10 @@ export type InputOutcome =
   | { readonly status: 'handled' }
   | { readonly status: 'rejected' }
   | { readonly status: 'cancelled' }
-  | { readonly status: 'dropped'; readonly reason: InputDropReason }
+  | {
+      readonly status: 'dropped';
+      readonly reason: InputDropReason;
+      /** Why an input guard refused it (reason `refused` only). */
+      readonly message?: string;
+    }
   | { readonly status: 'failed'; readonly error: unknown };

@@ -1,0 +1,128 @@
+import {
+  Observable,
+  Subscriber,
+  type Observer,
+  type Operator,
+  type Subscription,
+  type TeardownLogic,
+} from 'rxjs';
+import { ballastError } from './errors';
+
+/**
+ * Receives what a subscriber of an {@link isolate}d Observable threw, or an error notification it
+ * had no `error` callback for. `value` is the value it threw on when that value came straight from
+ * the source; it is undefined for an error notification and for a piped Observable (whose values
+ * are no longer the source's). `report` must not throw: what it throws is ignored.
+ */
+export type IsolatedErrorReport<T> = (error: unknown, value: T | undefined) => void;
+
+type ObserverOrNext<T> = Partial<Observer<T>> | ((value: T) => void) | null | undefined;
+type ErrorCallback = ((error: unknown) => void) | null | undefined;
+type CompleteCallback = (() => void) | null | undefined;
+
+/**
+ * Returns `source` such that its subscribers can never take the process down: a `next`, `error`
+ * or `complete` callback that throws, or an error notification that reaches a subscriber without
+ * an `error` callback, goes to `report` instead of rxjs's global unhandled-error path (which
+ * rethrows it from a `setTimeout`, crashing a Node server). A subscriber that threw stays
+ * subscribed. Operators applied with `pipe()` keep the protection (an error an operator throws
+ * reaches the final subscriber as an error notification, and so `report`); combining it with
+ * creation functions such as `merge()` or `combineLatest()` gives an ordinary Observable.
+ *
+ * @example
+ * const states$ = isolate(vm.observeStates(), (error) => logger.error('ballast-sync: a subscriber failed.', error));
+ * states$.pipe(map((s) => render(s))).subscribe(); // a throwing render() is reported, not rethrown
+ */
+export function isolate<T>(source: Observable<T>, report: IsolatedErrorReport<T>): Observable<T> {
+  if (!(source instanceof Observable)) {
+    throw ballastError(
+      `isolate(source, report) needs an rxjs Observable as source; got ${typeof source}.`,
+    );
+  }
+  if (typeof report !== 'function') {
+    throw ballastError(
+      `isolate(source, report) needs a function (error, value) => void as report; got ${typeof report}.`,
+    );
+  }
+  return new IsolatedObservable(source, report);
+}
+
+/** The Observable {@link isolate} returns: wraps the callbacks given to `subscribe()`. */
+class IsolatedObservable<T> extends Observable<T> {
+  constructor(
+    source: Observable<T>,
+    private readonly report: IsolatedErrorReport<T>,
+  ) {
+    super((subscriber): TeardownLogic => source.subscribe(subscriber));
+  }
+
+  /** Every rxjs operator goes through `lift()`: the piped Observable is isolated as well. */
+  override lift<R>(operator?: Operator<T, R>): Observable<R> {
+    const report = this.report;
+    return new IsolatedObservable<R>(super.lift(operator), (error) => report(error, undefined));
+  }
+
+  override subscribe(
+    observerOrNext?: ObserverOrNext<T>,
+    error?: ErrorCallback,
+    complete?: CompleteCallback,
+  ): Subscription {
+    // An operator, firstValueFrom() or forEach() subscribes with a Subscriber: it handles errors
+    // itself, and wrapping it would break the chain that unsubscribes the source.
+    if (isSubscriber(observerOrNext)) return super.subscribe(observerOrNext);
+    const observer: Partial<Observer<T>> =
+      typeof observerOrNext === 'object' && observerOrNext !== null
+        ? observerOrNext
+        : {
+            next: observerOrNext ?? undefined,
+            error: error ?? undefined,
+            complete: complete ?? undefined,
+          };
+    return super.subscribe(this.protect(observer));
+  }
+
+  private protect(observer: Partial<Observer<T>>): Observer<T> {
+    return {
+      next: (value) => {
+        try {
+          observer.next?.(value);
+        } catch (thrown) {
+          this.safeReport(thrown, value);
+        }
+      },
+      error: (error: unknown) => {
+        if (typeof observer.error !== 'function') return this.safeReport(error, undefined);
+        try {
+          observer.error(error);
+        } catch (thrown) {
+          this.safeReport(thrown, undefined);
+        }
+      },
+      complete: () => {
+        try {
+          observer.complete?.();
+        } catch (thrown) {
+          this.safeReport(thrown, undefined);
+        }
+      },
+    };
+  }
+
+  private safeReport(error: unknown, value: T | undefined): void {
+    try {
+      this.report(error, value);
+    } catch {
+      // Nothing may escape: rxjs would rethrow it from a timer. `report` is documented not to throw.
+    }
+  }
+}
+
+/** rxjs's own test: a Subscriber of this or another copy of rxjs. */
+function isSubscriber<T>(value: unknown): value is Subscriber<T> {
+  if (value instanceof Subscriber) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as Record<string, unknown>;
+  return ['next', 'error', 'complete', 'add', 'remove', 'unsubscribe'].every(
+    (method) => typeof v[method] === 'function',
+  );
+}
