@@ -5,6 +5,7 @@
 export { BasicViewModel } from './engine/basic-view-model';
 export type {
   BallastViewModelConfiguration,
+  EventBufferOptions,
   InputOutcome,
   InputQueueOptions,
   QueueOverflow,
@@ -27,6 +28,7 @@ export type {
 export type {
   BallastInterceptor,
   BallastInterceptorScope,
+  InputGuard,
   InterceptorQueueItem,
 } from './engine/interceptor';
 export type {
@@ -47,9 +49,19 @@ export { ClientType } from './sync/sync-connection';
 export type { SyncConnection, SyncNotification, SyncStatus } from './sync/sync-connection';
 export { DefaultSyncConnection } from './sync/default-sync-connection';
 export type { DefaultSyncConnectionOptions } from './sync/default-sync-connection';
-export type { SyncConnectionAdapter, SyncTransport } from './sync/sync-connection-adapter';
-export { createClientId, isSyncedInput, isSyncedState } from './sync/sync-messages';
-export type { SyncedInput, SyncedState } from './sync/sync-messages';
+export type {
+  SyncConnectionAdapter,
+  SyncLinkState,
+  SyncTransport,
+} from './sync/sync-connection-adapter';
+export {
+  createClientId,
+  isSyncedInput,
+  isSyncedState,
+  SYNC_PROTOCOL_VERSION,
+} from './sync/sync-messages';
+export type { SyncedInput, SyncedState, SyncSnapshot } from './sync/sync-messages';
+export type { RetransmitOptions } from './sync/sync-session';
 export { MAX_TRACKED_REPLICAS } from './sync/source-session';
 export { InMemorySyncAdapter } from './sync/in-memory-sync-adapter';
 export type { InMemorySyncAdapterStats } from './sync/in-memory-sync-adapter';

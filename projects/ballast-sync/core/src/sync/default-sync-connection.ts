@@ -7,6 +7,8 @@ import {
 } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import type { BallastInterceptorScope } from '../engine/interceptor';
+import { isolate } from '../engine/isolate';
+import { createConsoleLogger } from '../engine/logger';
 import type { BallastNotification } from '../engine/notifications';
 import { ReplicaSession } from './replica-session';
 import { SourceSession } from './source-session';
@@ -17,7 +19,8 @@ import {
   type SyncStatus,
 } from './sync-connection';
 import type { SyncConnectionAdapter } from './sync-connection-adapter';
-import { createClientId } from './sync-messages';
+import { createClientId, syncSnapshotProblem, type SyncSnapshot } from './sync-messages';
+import type { RetransmitOptions } from './sync-session';
 
 /** Options of {@link DefaultSyncConnection}. */
 export interface DefaultSyncConnectionOptions<I, E, S> {
@@ -35,14 +38,34 @@ export interface DefaultSyncConnectionOptions<I, E, S> {
    */
   bufferInputs?: MonoTypeOperatorFunction<I>;
   /**
-   * Replica: how many forwarded Inputs may wait for an acknowledgement (for example while no
-   * Source exists); beyond it an Input is applied locally only, with an `UnhandledError`. Source: how
-   * many out-of-order Inputs it holds per Replica. Default 1000.
+   * Replica: how many accepted Inputs may wait for an acknowledgement (for example while no Source
+   * exists); beyond it a new Input is refused before it applies locally (outcome `dropped`, reason
+   * `'refused'`, and a `PendingInputsOverflow` sync notification). Source: how many Inputs that
+   * arrived ahead of a missing one it holds per Replica. Default 1000.
    */
   maxPendingInputs?: number;
-  /** This participant's id on the wire (default: random). */
+  /**
+   * This participant's id on the wire (default: random). Each connection also has a random
+   * `incarnation`, so a restarted participant with the same id is safe; two live participants with
+   * the same id are reported by the Source.
+   */
   clientId?: string;
+  /**
+   * How lost messages are recovered (defaults `{ intervalMs: 1000, maxIntervalMs: 30000 }`): a
+   * Replica whose Inputs get no acknowledgement for `intervalMs` sends them again
+   * (`AcknowledgementOverdue`), and a Source re-publishes its latest State when it published nothing
+   * for `intervalMs`; each wait doubles up to `maxIntervalMs`, and starts over on progress.
+   */
+  retransmit?: Partial<RetransmitOptions>;
+  /**
+   * Source only: continue from a snapshot (see `snapshot()`) instead of the ViewModel's initial
+   * State: its State is restored first, and its acknowledgements are inherited, so no Input it
+   * already reflects is applied again.
+   */
+  resumeFrom?: SyncSnapshot<S>;
 }
+
+const DEFAULT_RETRANSMIT: RetransmitOptions = { intervalMs: 1000, maxIntervalMs: 30_000 };
 
 const CLIENT_TYPES: readonly string[] = Object.values(ClientType);
 
@@ -61,7 +84,10 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   readonly clientId: string;
   private readonly status$ = new BehaviorSubject<SyncStatus>('disconnected');
   private readonly notifications$ = new Subject<SyncNotification<I, S>>();
-  private connected = false;
+  private readonly retransmit: RetransmitOptions;
+  private scope: BallastInterceptorScope<I, E, S> | undefined;
+  private source: SourceSession<I, E, S> | undefined;
+  private currentIncarnation: string | undefined;
 
   constructor(private readonly options: DefaultSyncConnectionOptions<I, E, S>) {
     if (options === null || typeof options !== 'object') {
@@ -115,34 +141,78 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     ) {
       throw ballastError('DefaultSyncConnection: clientId must be a non-empty string.');
     }
+    this.retransmit = validateRetransmit(options.retransmit);
+    if (options.resumeFrom !== undefined) {
+      if (options.clientType !== ClientType.Source) {
+        throw ballastError(
+          `DefaultSyncConnection: resumeFrom only applies to a source, but this connection is a ${options.clientType}. Remove it.`,
+        );
+      }
+      const problem = syncSnapshotProblem(options.resumeFrom);
+      if (problem !== undefined) {
+        throw ballastError(
+          `DefaultSyncConnection: resumeFrom is not a snapshot (${problem}). Pass what snapshot() of a Source returned.`,
+        );
+      }
+    }
     this.clientType = options.clientType;
     this.clientId = options.clientId ?? createClientId();
+  }
+
+  /** This run of the connection: random, set when it connects (undefined before). */
+  get incarnation(): string | undefined {
+    return this.currentIncarnation;
+  }
+
+  /**
+   * Source only: its current State with every acknowledgement it reflects. A Source that continues
+   * from it (`resumeFrom`) never applies again an Input the State already reflects. An Input still
+   * running when it is taken may be reflected in part and will be applied again: take snapshots
+   * from a fifo Source between Inputs (e.g. after `whenIdle()`) when that matters.
+   *
+   * @example
+   * const next = new DefaultSyncConnection({ clientType: 'source', adapter, resumeFrom: old.snapshot() });
+   */
+  snapshot(): SyncSnapshot<S> {
+    if (!this.source) {
+      throw ballastError(
+        `snapshot() needs a connected Source; this connection is a ${this.clientType}${this.scope ? '' : ' that is not connected yet'}.`,
+      );
+    }
+    return this.source.snapshot();
   }
 
   connect(
     scope: BallastInterceptorScope<I, E, S>,
     notifications: Observable<BallastNotification<I, E, S>>,
   ): TeardownLogic {
-    if (this.connected) {
+    if (this.scope) {
       throw ballastError(
         `this DefaultSyncConnection is already connected; create one per ViewModel (ViewModel "${scope.viewModelName}").`,
       );
     }
-    this.connected = true;
+    this.scope = scope;
+    this.currentIncarnation = createClientId();
     const context = {
       clientId: this.clientId,
+      incarnation: this.currentIncarnation,
       scope,
       adapter: this.options.adapter,
       bufferStates: this.options.bufferStates,
       bufferInputs: this.options.bufferInputs,
       maxPendingInputs: this.options.maxPendingInputs ?? 1000,
+      retransmit: this.retransmit,
+      resumeFrom: this.options.resumeFrom,
       emit: (notification: SyncNotification<I, S>) => this.notifications$.next(notification),
       setStatus: (status: SyncStatus) => status !== this.status$.value && this.status$.next(status),
     };
     const session =
       this.clientType === ClientType.Source
-        ? new SourceSession(context)
-        : new ReplicaSession(context, this.clientType === ClientType.Replica);
+        ? (this.source = new SourceSession(context))
+        : new ReplicaSession(
+            context,
+            this.clientType === ClientType.Replica ? 'forward-inputs' : 'follow-only',
+          );
     const subscription = session.start(notifications);
     return () => {
       subscription.unsubscribe();
@@ -152,11 +222,52 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     };
   }
 
+  /** The current status first, then every change. A subscriber that throws is reported, not fatal. */
   observeStatus(): Observable<SyncStatus> {
-    return this.status$.asObservable();
+    return isolate(this.status$.asObservable(), (error) => this.reportSubscriberError(error));
   }
 
+  /** What this connection does on the wire. A subscriber that throws is reported, not fatal. */
   observeSyncNotifications(): Observable<SyncNotification<I, S>> {
-    return this.notifications$.asObservable();
+    return isolate(this.notifications$.asObservable(), (error) =>
+      this.reportSubscriberError(error),
+    );
   }
+
+  private reportSubscriberError(error: unknown): void {
+    const wrapped = ballastError(
+      `a subscriber of the sync connection of channel "${this.scope?.viewModelName ?? '(not connected)'}" threw; the connection goes on.`,
+      { cause: error },
+    );
+    // After clear the scope still logs it (the notification stream is complete by then).
+    if (this.scope) this.scope.reportError(wrapped);
+    else createConsoleLogger().error(wrapped.message, error);
+  }
+}
+
+function validateRetransmit(value: Partial<RetransmitOptions> | undefined): RetransmitOptions {
+  if (value === undefined) return DEFAULT_RETRANSMIT;
+  if (value === null || typeof value !== 'object') {
+    throw ballastError(
+      'DefaultSyncConnection: retransmit must be an object { intervalMs?, maxIntervalMs? }.',
+    );
+  }
+  const intervalMs = value.intervalMs ?? DEFAULT_RETRANSMIT.intervalMs;
+  const maxIntervalMs =
+    value.maxIntervalMs ?? Math.max(intervalMs, DEFAULT_RETRANSMIT.maxIntervalMs);
+  if (typeof intervalMs !== 'number' || !Number.isFinite(intervalMs) || intervalMs <= 0) {
+    throw ballastError(
+      `DefaultSyncConnection: retransmit.intervalMs must be a finite number of ms > 0; got ${String(intervalMs)}.`,
+    );
+  }
+  if (
+    typeof maxIntervalMs !== 'number' ||
+    !Number.isFinite(maxIntervalMs) ||
+    maxIntervalMs < intervalMs
+  ) {
+    throw ballastError(
+      `DefaultSyncConnection: retransmit.maxIntervalMs must be a finite number of ms >= intervalMs (${intervalMs}); got ${String(maxIntervalMs)}.`,
+    );
+  }
+  return { intervalMs, maxIntervalMs };
 }

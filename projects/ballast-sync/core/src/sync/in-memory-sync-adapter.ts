@@ -1,103 +1,123 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { defer, type Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
-import type { SyncConnectionAdapter } from './sync-connection-adapter';
-import { isSyncedInput, isSyncedState, type SyncedInput, type SyncedState } from './sync-messages';
+import {
+  EMPTY_IN_MEMORY_STATS,
+  InMemoryChannel,
+  type InMemorySyncAdapterStats,
+} from './in-memory-channel';
+import type { SyncConnectionAdapter, SyncLinkState } from './sync-connection-adapter';
+import {
+  syncedInputProblem,
+  syncedStateProblem,
+  type SyncedInput,
+  type SyncedState,
+} from './sync-messages';
 
-/** What an {@link InMemorySyncAdapter} holds right now (for leak checks and debugging). */
-export interface InMemorySyncAdapterStats {
-  /** 1 while a Source is active, else 0. */
-  readonly sources: number;
-  /** Replicas and Spectators reading States. */
-  readonly stateReaders: number;
-  /** Whether the active Source published a State that late joiners receive. */
-  readonly hasCurrentState: boolean;
-  /** Values waiting for the next microtask to be delivered. */
-  readonly queuedDeliveries: number;
+export type { InMemorySyncAdapterStats } from './in-memory-channel';
+
+/**
+ * How an adapter reaches its channel state: `find` the live one (sending needs none: without a
+ * channel there is no Source), or `open` it (subscribing creates it on demand).
+ */
+export interface ChannelRef<I, S> {
+  find(): InMemoryChannel<I, S> | undefined;
+  open(): InMemoryChannel<I, S>;
+}
+
+/** Set only while {@link inMemoryAdapterOn} constructs an adapter. */
+let refForNextAdapter: ChannelRef<unknown, unknown> | undefined;
+
+/**
+ * Internal (used by `InMemorySyncTransport`, not exported from the package): an adapter that
+ * looks its channel state up through `ref` on every call instead of owning one, so it stays valid
+ * after the transport forgot an idle channel.
+ */
+export function inMemoryAdapterOn<I, E, S>(ref: ChannelRef<I, S>): InMemorySyncAdapter<I, E, S> {
+  refForNextAdapter = ref as ChannelRef<unknown, unknown>;
+  try {
+    return new InMemorySyncAdapter<I, E, S>();
+  } finally {
+    refForNextAdapter = undefined;
+  }
+}
+
+/** A channel state owned by one adapter, for as long as the adapter lives. */
+function ownChannel<I, S>(): ChannelRef<I, S> {
+  const channel = new InMemoryChannel<I, S>();
+  return { find: () => channel, open: () => channel };
 }
 
 /**
  * A channel whose values are shared in memory, without serialization. One instance is shared by
- * every ViewModel of the channel. Deliveries are asynchronous (next microtask) and keep their order.
+ * every ViewModel of the channel (or use `InMemorySyncTransport.adapterFor(name)`). Deliveries are
+ * asynchronous (next microtask) and keep one order across the channel; late joiners receive the
+ * current State; a Source that is taken over sees its `readInputsFromReplicas` complete.
+ *
+ * `observeLink(clientId)` says `'connected'` while a Source is active and `'no-source'` while none
+ * is: the link itself never goes down in memory.
  *
  * @example
  * const adapter = new InMemorySyncAdapter<Inputs, Events, State>();
  * const source = new BasicViewModel({ ...config,
  *   interceptors: [new BallastSyncInterceptor(new DefaultSyncConnection({ clientType: 'source', adapter }))] });
+ * const replica = new BasicViewModel({ ...config,
+ *   interceptors: [new BallastSyncInterceptor(new DefaultSyncConnection({ clientType: 'replica', adapter }))] });
  */
 export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E, S> {
-  private source:
-    { readonly id: string; readonly subscriber: Subscriber<SyncedInput<I>> } | undefined;
-  private readonly readers = new Set<Subscriber<SyncedState<S>>>();
-  private current: SyncedState<S> | undefined;
-  private deliveries: (() => void)[] = [];
+  private readonly channel =
+    (refForNextAdapter as ChannelRef<I, S> | undefined) ?? ownChannel<I, S>();
 
   sendSynchronizedStateToReplicas(state: SyncedState<S>): void {
-    if (!isSyncedState(state))
-      throw ballastError(
-        'sendSynchronizedStateToReplicas() needs a SyncedState { sourceId, version, state, acks }.',
-      );
-    if (state.sourceId !== this.source?.id) return; // from a superseded Source, which already knows it
-    this.current = state;
-    for (const reader of this.readers) this.deliver(() => reader.next(state));
+    const problem = syncedStateProblem(state);
+    if (problem)
+      throw ballastError(`sendSynchronizedStateToReplicas() needs a SyncedState: ${problem}.`);
+    this.channel.find()?.publish(state);
   }
 
   sendInputToSource(input: SyncedInput<I>): void {
-    if (!isSyncedInput(input))
-      throw ballastError(
-        'sendInputToSource() needs a SyncedInput { id, clientId, seq, firstUnacknowledged, input }.',
-      );
-    const source = this.source;
-    // Without a Source the Input is not lost: its Replica re-sends it when a Source appears.
-    if (source) this.deliver(() => source.subscriber.next(input));
+    const problem = syncedInputProblem(input);
+    if (problem) throw ballastError(`sendInputToSource() needs a SyncedInput: ${problem}.`);
+    this.channel.find()?.forward(input);
   }
 
   readStateFromSource(clientId: string): Observable<SyncedState<S>> {
     checkId('readStateFromSource', clientId);
-    return new Observable<SyncedState<S>>((subscriber) => {
-      this.readers.add(subscriber);
-      const current = this.current;
-      if (current) this.deliver(() => subscriber.next(current));
-      return () => this.readers.delete(subscriber);
-    });
+    return defer(() => this.channel.open().readStates());
   }
 
   readInputsFromReplicas(sourceId: string): Observable<SyncedInput<I>> {
     checkId('readInputsFromReplicas', sourceId);
-    return new Observable<SyncedInput<I>>((subscriber) => {
-      const previous = this.source;
-      this.source = { id: sourceId, subscriber };
-      this.current = undefined;
-      previous?.subscriber.complete(); // tells the previous Source it was superseded
-      return () => {
-        if (this.source?.subscriber !== subscriber) return;
-        this.source = undefined;
-        this.current = undefined;
-      };
-    });
+    return defer(() => this.channel.open().readInputs(sourceId));
   }
 
+  /**
+   * `'connected'` while a Source is active (this participant's own Source included), `'no-source'`
+   * while none is; the current value first (at once, or behind the deliveries already queued),
+   * then each change, in the channel's delivery order.
+   *
+   * @example
+   * adapter.observeLink('replica-1').subscribe((link) => console.log(link)); // 'no-source', 'connected', …
+   */
+  observeLink(clientId: string): Observable<SyncLinkState> {
+    checkId('observeLink', clientId);
+    return defer(() => this.channel.open().observeLink());
+  }
+
+  /**
+   * What the channel holds right now, for leak checks: all zero once every participant left.
+   *
+   * @example
+   * vm.clear();
+   * expect(adapter.stats()).toEqual({ sources: 0, stateReaders: 0, linkObservers: 0, hasCurrentState: false, queuedDeliveries: 0 });
+   */
   stats(): InMemorySyncAdapterStats {
-    return {
-      sources: this.source ? 1 : 0,
-      stateReaders: this.readers.size,
-      hasCurrentState: this.current !== undefined,
-      queuedDeliveries: this.deliveries.length,
-    };
-  }
-
-  private deliver(delivery: () => void): void {
-    this.deliveries.push(delivery);
-    if (this.deliveries.length === 1) queueMicrotask(() => this.flush());
-  }
-
-  private flush(): void {
-    // Deliveries queued while flushing run in this same pass, keeping one global order.
-    for (let i = 0; i < this.deliveries.length; i++) (this.deliveries[i] as () => void)();
-    this.deliveries = [];
+    return this.channel.find()?.stats() ?? EMPTY_IN_MEMORY_STATS;
   }
 }
 
 function checkId(method: string, id: string): void {
   if (typeof id !== 'string' || id === '')
-    throw ballastError(`${method}(id) needs a non-empty client id.`);
+    throw ballastError(
+      `${method}(id) needs a non-empty client id; got ${JSON.stringify(id)}. Pass the participant's clientId.`,
+    );
 }

@@ -1,62 +1,111 @@
 import { identity, Subject, Subscription, type Observable } from 'rxjs';
-import { ballastError, describeValue } from '../engine/errors';
+import { ballastError } from '../engine/errors';
 import type { BallastNotification } from '../engine/notifications';
-import { isSyncedState, type SyncedInput, type SyncedState } from './sync-messages';
-import { callAdapter, type SyncSessionContext } from './sync-session';
+import type { SyncLinkState } from './sync-connection-adapter';
+import {
+  SYNC_PROTOCOL_VERSION,
+  syncedStateProblem,
+  type SyncedInput,
+  type SyncedState,
+} from './sync-messages';
+import {
+  Backoff,
+  callAdapter,
+  followAdapterStream,
+  startTimer,
+  type SyncSessionContext,
+} from './sync-session';
 
 interface PendingInput<I> {
   readonly seq: number;
   readonly input: I;
+  /** Whether it went to the adapter at least once. */
+  sent: boolean;
 }
 
+/** How many replaced Source incarnations a Replica remembers, to ignore their late States. */
+const RETIRED_SOURCES = 32;
+
+/** Whether the session forwards its accepted Inputs (Replica) or only follows States (Spectator). */
+export type ReplicaMode = 'forward-inputs' | 'follow-only';
+
 /**
- * The Replica and Spectator side of a connection. Both apply every newer Source State. A Replica
- * also forwards each Input when it is queued and keeps it until the Source acknowledges it,
- * re-sending what is unacknowledged whenever a new Source appears (which is how Inputs sent before
- * any Source existed reach the first one).
+ * The Replica and Spectator side of a connection. Both apply every newer State of the Source they
+ * follow. A Replica also forwards each Input its queue accepted, addressed to that Source, and keeps
+ * it until acknowledged: it re-sends what is unacknowledged when it meets a new Source, when its
+ * link comes back, and when no acknowledgement came for a while (with backoff).
  */
 export class ReplicaSession<I, E, S> {
   /** Forwarded Inputs not yet acknowledged, in `seq` order. */
   private readonly pending: PendingInput<I>[] = [];
-  /** `pending[0 .. unsent)` went to the adapter; the rest wait for the bufferInputs operator. */
-  private unsent = 0;
+  /** `pending[0 .. released)` were let through by the bufferInputs operator. */
+  private released = 0;
   private readonly outgoing = new Subject<I>();
   private nextSeq = 1;
-  private sourceId: string | undefined;
+  private source: { readonly sourceId: string; readonly incarnation: string } | undefined;
+  /** Incarnations of Sources this Replica followed before: their late States are ignored. */
+  private readonly retired: string[] = [];
   private version = 0;
+  private link: SyncLinkState = 'connected';
+  /** Whether the State stream failed and is being subscribed again. */
+  private streamDown = false;
   private applied: { readonly state: S } | undefined;
   private restoresInFlight = 0;
+  private readonly backoff: Backoff;
+  private resendTimer: ReturnType<typeof setTimeout> | undefined;
+  private closed = false;
 
   constructor(
     private readonly context: SyncSessionContext<I, E, S>,
-    private readonly forwardsInputs: boolean,
-  ) {}
+    private readonly mode: ReplicaMode,
+  ) {
+    this.backoff = new Backoff(context.retransmit);
+  }
 
   start(notifications: Observable<BallastNotification<I, E, S>>): Subscription {
-    const { adapter, clientId, bufferInputs } = this.context;
+    const { adapter, clientId, bufferInputs, scope } = this.context;
     const subscription = new Subscription();
-    if (this.forwardsInputs) {
+    if (this.mode === 'forward-inputs') {
+      subscription.add(scope.addInputGuard((input) => this.refuseWhenFull(input)));
       subscription.add(
         notifications.subscribe((notification) => this.onNotification(notification)),
       );
       // The operator decides when to send; every Input up to the one it lets through is sent, in order.
       subscription.add(
-        this.outgoing.pipe(bufferInputs ?? identity).subscribe((input) => this.flush(input)),
+        this.outgoing.pipe(bufferInputs ?? identity).subscribe((input) => this.release(input)),
       );
     }
-    this.context.setStatus('waiting-for-source');
+    this.updateStatus();
     subscription.add(
-      adapter.readStateFromSource(clientId).subscribe({
+      followAdapterStream(this.context, () => adapter.readStateFromSource(clientId), {
         next: (state) => this.receive(state),
-        error: (error: unknown) => this.context.scope.reportError(error),
+        onDown: () => {
+          this.streamDown = true;
+          this.updateStatus();
+        },
+        onUp: () => {
+          this.streamDown = false;
+          this.updateStatus();
+        },
       }),
     );
+    const observeLink = adapter.observeLink?.bind(adapter);
+    if (observeLink) {
+      subscription.add(
+        followAdapterStream(this.context, () => observeLink(clientId), {
+          next: (link) => this.onLink(link),
+          onDown: () => undefined,
+          onUp: () => undefined,
+        }),
+      );
+    }
+    subscription.add(() => this.close());
     return subscription;
   }
 
   private onNotification(notification: BallastNotification<I, E, S>): void {
     switch (notification.type) {
-      case 'InputQueued':
+      case 'InputAccepted':
         return this.forward(notification.input);
       case 'InputHandledSuccessfully':
       case 'InputHandlerError':
@@ -64,83 +113,157 @@ export class ReplicaSession<I, E, S> {
     }
   }
 
-  private forward(input: I): void {
+  /** Input guard: an Input that could not be forwarded is refused before it applies locally. */
+  private refuseWhenFull(input: I): string | undefined {
     const limit = this.context.maxPendingInputs;
-    if (this.pending.length >= limit) {
-      this.context.emit({ type: 'PendingInputsOverflow', input, limit });
-      this.context.scope.reportError(
-        ballastError(
-          `the Replica of channel "${this.context.scope.viewModelName}" holds ${limit} Inputs no Source has acknowledged; ` +
-            `Input "${describeValue(input)}" was applied locally but will not be forwarded. Start a Source, or raise maxPendingInputs.`,
-        ),
-      );
-      return;
-    }
-    this.pending.push({ seq: this.nextSeq++, input });
+    if (this.pending.length < limit) return undefined;
+    this.context.emit({ type: 'PendingInputsOverflow', input, limit });
+    return (
+      `the Replica of channel "${this.context.scope.viewModelName}" holds ${limit} Inputs the Source has not acknowledged, ` +
+      'so this one could not be forwarded and was not applied. Start a Source (or wait for it to come back), or raise maxPendingInputs.'
+    );
+  }
+
+  private forward(input: I): void {
+    this.pending.push({ seq: this.nextSeq++, input, sent: false });
     this.outgoing.next(input);
   }
 
-  private flush(released: I): void {
-    // The same Input object may be queued several times: take its latest unsent occurrence, so a
-    // trailing-edge operator (debounceTime) never leaves earlier ones behind. At worst an Input
+  private release(released: I): void {
+    // The same Input object may be accepted several times: take its latest unreleased occurrence,
+    // so a trailing-edge operator (debounceTime) never leaves earlier ones behind. At worst an Input
     // leaves earlier than a leading-edge operator or delay() would have sent it; none is lost.
     let upTo = this.pending.length - 1;
-    for (let i = upTo; i >= this.unsent; i--) {
+    for (let i = upTo; i >= this.released; i--) {
       if ((this.pending[i] as PendingInput<I>).input === released) {
         upTo = i;
         break;
       }
     }
-    while (this.unsent <= upTo) this.send(this.pending[this.unsent++] as PendingInput<I>, false);
+    const from = this.released;
+    this.released = upTo + 1;
+    if (this.canSend()) this.sendRange(from, this.released);
   }
 
-  private send(pending: PendingInput<I>, resent: boolean): void {
-    const { clientId, adapter } = this.context;
+  /** Whether envelopes can be addressed and go out: a Source is known and the link is not down. */
+  private canSend(): boolean {
+    return this.source !== undefined && this.link !== 'disconnected';
+  }
+
+  private sendRange(from: number, to: number): void {
+    for (let i = from; i < to; i++) this.send(this.pending[i] as PendingInput<I>);
+    this.armResendTimer();
+  }
+
+  private send(pending: PendingInput<I>): void {
+    const { clientId, incarnation, adapter } = this.context;
+    const source = this.source as { readonly incarnation: string };
     const envelope: SyncedInput<I> = {
-      id: `${clientId}:${pending.seq}`,
+      protocol: SYNC_PROTOCOL_VERSION,
+      id: `${incarnation}:${pending.seq}`,
       clientId,
+      incarnation,
       seq: pending.seq,
       firstUnacknowledged: (this.pending[0] as PendingInput<I>).seq,
+      to: source.incarnation,
+      seen: this.version,
       input: pending.input,
     };
-    this.context.emit({ type: 'InputForwarded', input: envelope, resent });
+    this.context.emit({ type: 'InputForwarded', input: envelope, resent: pending.sent });
+    pending.sent = true;
     callAdapter(this.context, () => adapter.sendInputToSource(envelope));
   }
 
+  /** Sends again every released Input that is not acknowledged yet, and restarts the wait. */
+  private resendAll(): void {
+    this.backoff.reset();
+    this.disarmResendTimer();
+    if (this.canSend()) this.sendRange(0, this.released);
+  }
+
+  private armResendTimer(): void {
+    if (this.resendTimer !== undefined || this.closed || !this.pending[0]?.sent) return;
+    const waitedMs = this.backoff.next();
+    this.resendTimer = startTimer(() => {
+      this.resendTimer = undefined;
+      const count = this.pending.filter((p) => p.sent).length;
+      if (count === 0 || !this.canSend()) return;
+      this.context.emit({ type: 'AcknowledgementOverdue', waitedMs, count });
+      this.sendRange(0, this.released);
+    }, waitedMs);
+  }
+
+  private disarmResendTimer(): void {
+    clearTimeout(this.resendTimer);
+    this.resendTimer = undefined;
+  }
+
+  private onLink(link: SyncLinkState): void {
+    if (link === this.link) return;
+    const wasDown = this.link === 'disconnected';
+    this.link = link;
+    this.context.emit({ type: 'LinkChanged', link });
+    this.updateStatus();
+    if (wasDown && link !== 'disconnected') this.resendAll();
+  }
+
+  /** Down while the link is or the State stream failed; waiting until it follows a present Source. */
+  private updateStatus(): void {
+    if (this.streamDown || this.link === 'disconnected') this.context.setStatus('disconnected');
+    else if (!this.source || this.link === 'no-source')
+      this.context.setStatus('waiting-for-source');
+    else this.context.setStatus('connected');
+  }
+
   private receive(published: SyncedState<S>): void {
-    if (!isSyncedState(published)) {
+    const problem = syncedStateProblem(published);
+    if (problem !== undefined) {
       this.context.scope.reportError(
         ballastError(
-          `channel "${this.context.scope.viewModelName}" received a malformed State from its adapter; it was ignored.`,
+          `channel "${this.context.scope.viewModelName}" received a malformed State from its adapter (${problem}); it was ignored.`,
         ),
       );
       return;
     }
-    const newSource = published.sourceId !== this.sourceId;
+    if (this.retired.includes(published.incarnation)) return; // late State of a replaced Source
+    const newSource = published.incarnation !== this.source?.incarnation;
     if (!newSource && published.version <= this.version) return; // already passed
     this.version = published.version;
     if (newSource) {
-      this.sourceId = published.sourceId;
-      this.context.emit({ type: 'SourceChanged', sourceId: published.sourceId });
+      if (this.source) this.retire(this.source.incarnation);
+      this.source = { sourceId: published.sourceId, incarnation: published.incarnation };
+      this.context.emit({
+        type: 'SourceChanged',
+        sourceId: published.sourceId,
+        incarnation: published.incarnation,
+      });
     }
-    const acknowledged = published.acks[this.context.clientId];
+    const acknowledged = published.acks[this.context.incarnation];
     if (typeof acknowledged === 'number') this.acknowledge(acknowledged);
-    if (newSource) {
-      this.unsent = this.pending.length;
-      for (const pending of this.pending) this.send(pending, true);
-    }
+    // Everything unacknowledged goes to a new Source, which processes each Input once.
+    if (newSource) this.resendAll();
     this.apply(published);
-    this.context.setStatus('connected');
+    this.updateStatus();
+  }
+
+  private retire(incarnation: string): void {
+    this.retired.push(incarnation);
+    if (this.retired.length > RETIRED_SOURCES) this.retired.shift();
   }
 
   private acknowledge(upToSeq: number): void {
     let count = 0;
     while (this.pending.length > 0 && (this.pending[0] as PendingInput<I>).seq <= upToSeq) {
       this.pending.shift();
-      this.unsent = Math.max(0, this.unsent - 1);
       count++;
     }
-    if (count > 0) this.context.emit({ type: 'InputsAcknowledged', upToSeq });
+    if (count === 0) return;
+    this.released = Math.max(0, this.released - count);
+    this.context.emit({ type: 'InputsAcknowledged', upToSeq });
+    // Progress: the wait starts over from the first interval.
+    this.backoff.reset();
+    this.disarmResendTimer();
+    this.armResendTimer();
   }
 
   private apply(published: SyncedState<S>): void {
@@ -157,7 +280,7 @@ export class ReplicaSession<I, E, S> {
         onApplied?.();
         // A local Input may have completed between this restore and now (parallel()): its own
         // check was skipped because this restore was still in flight.
-        if (this.forwardsInputs) this.reapplyIfOverwritten();
+        if (this.mode === 'forward-inputs') this.reapplyIfOverwritten();
       },
       // The ViewModel is shutting down or cleared: nothing left to keep in sync.
       () => this.restoresInFlight--,
@@ -170,7 +293,21 @@ export class ReplicaSession<I, E, S> {
    * it, so the Source State is applied again.
    */
   private reapplyIfOverwritten(): void {
-    if (this.pending.length > 0 || this.restoresInFlight > 0 || !this.applied) return;
+    if (this.closed || this.pending.length > 0 || this.restoresInFlight > 0 || !this.applied)
+      return;
     if (!Object.is(this.context.scope.getCurrentState(), this.applied.state)) this.restore();
+  }
+
+  /**
+   * The ViewModel is cleared: Inputs the bufferInputs operator still holds were accepted, so they
+   * leave now (nobody will re-send them, but a Source that receives them applies them).
+   */
+  private close(): void {
+    if (this.released < this.pending.length && this.canSend()) {
+      this.sendRange(this.released, this.pending.length);
+    }
+    this.closed = true;
+    this.disarmResendTimer();
+    this.outgoing.complete();
   }
 }

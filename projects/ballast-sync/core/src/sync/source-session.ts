@@ -1,42 +1,82 @@
 import { identity, Subject, Subscription, type Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import type { BallastNotification } from '../engine/notifications';
-import { isSyncedInput, type SyncedInput, type SyncedState } from './sync-messages';
-import { callAdapter, type SyncSessionContext } from './sync-session';
+import type { InputOutcome } from '../engine/view-model-config';
+import {
+  SYNC_PROTOCOL_VERSION,
+  syncedInputProblem,
+  type SyncedInput,
+  type SyncedState,
+  type SyncSnapshot,
+} from './sync-messages';
+import {
+  Backoff,
+  callAdapter,
+  followAdapterStream,
+  startTimer,
+  type SyncSessionContext,
+} from './sync-session';
 
-/** How many Replicas a Source remembers for de-duplication (least recently heard from are forgotten). */
+/**
+ * How many Replica incarnations a Source remembers for de-duplication (the least recently heard
+ * from are forgotten: a stale duplicate from a forgotten one would be applied again).
+ */
 export const MAX_TRACKED_REPLICAS = 10_000;
 
 interface ReplicaRecord<I> {
+  /** Its `clientId` ('' until an envelope told it, for one inherited from a snapshot). */
+  clientId: string;
   /** The next `seq` to process. */
   expected: number;
   /** Every Input up to this `seq` reached an outcome. */
   acknowledged: number;
+  /** The version that first acknowledged one of its Inputs (to tell a restart from a collision). */
+  firstAckVersion: number | undefined;
   /** Outcomes that arrived ahead of an earlier Input's (parallel or lifo Sources). */
   readonly settled: Set<number>;
   /** Inputs that arrived ahead of a missing one; the Replica re-sends the missing one. */
   readonly early: Map<number, SyncedInput<I>>;
 }
 
+/** Outcomes after which an Input must go to the next Source instead: this one is going away. */
+const isLeaving = (outcome: InputOutcome) =>
+  outcome.status === 'dropped' &&
+  (outcome.reason === 'shutting-down' || outcome.reason === 'cleared');
+
 /**
- * The Source side of a connection: processes each Replica's Inputs once and in order, acknowledges
- * every one of them once it reached an outcome (even one that changed nothing), and publishes its
- * State after every change and every acknowledgement.
+ * The Source side of a connection: processes each Replica incarnation's Inputs once and in order
+ * (only those addressed to this Source incarnation), acknowledges every one of them once it reached
+ * an outcome (even one that changed nothing), and publishes its State after every change and every
+ * acknowledgement. While idle it re-publishes its latest State with backoff, so a lost State is
+ * recovered; a failed adapter stream is subscribed again with backoff.
  */
 export class SourceSession<I, E, S> {
+  /** By Replica incarnation; Map order is recency (least recently heard from first). */
   private readonly replicas = new Map<string, ReplicaRecord<I>>();
+  /** The newest incarnation seen of each clientId. */
+  private readonly newestIncarnation = new Map<string, string>();
+  private readonly reportedCollisions = new Set<string>();
+  /** Acknowledgements not yet published, by incarnation. */
   private readonly acknowledgements = new Map<string, number>();
   private readonly publishRequests = new Subject<S>();
   private active = true;
+  /** What is down right now: the adapter's link, or its Input stream (re-subscribing). */
+  private readonly down = new Set<'link' | 'stream'>();
   private changed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private version = 0;
+  private latest: SyncedState<S> | undefined;
+  private readonly heartbeat: Backoff;
+  private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly context: SyncSessionContext<I, E, S>) {}
+  constructor(private readonly context: SyncSessionContext<I, E, S>) {
+    this.heartbeat = new Backoff(context.retransmit);
+  }
 
   start(notifications: Observable<BallastNotification<I, E, S>>): Subscription {
-    const { adapter, clientId, bufferStates } = this.context;
+    const { adapter, clientId, bufferStates, resumeFrom } = this.context;
     const subscription = new Subscription();
+    if (resumeFrom) this.resume(resumeFrom);
     subscription.add(
       notifications.subscribe((notification) => {
         if (notification.type !== 'StateChanged') return;
@@ -48,43 +88,108 @@ export class SourceSession<I, E, S> {
     subscription.add(
       this.publishRequests.pipe(bufferStates ?? identity).subscribe(() => this.publish()),
     );
-    subscription.add(
-      adapter.readInputsFromReplicas(clientId).subscribe({
+    const inputs = followAdapterStream(
+      this.context,
+      () => adapter.readInputsFromReplicas(clientId),
+      {
         next: (input) => this.receive(input),
-        error: (error: unknown) => this.context.scope.reportError(error),
         complete: () => this.supersede(),
-      }),
+        onDown: () => this.setDown('stream', true),
+        onUp: () => this.setDown('stream', false),
+      },
     );
+    // Subscribed after the Inputs (so it starts 'connected') but torn down before them, so that
+    // leaving never queues a link change for itself.
+    const observeLink = adapter.observeLink?.bind(adapter);
+    if (observeLink) {
+      subscription.add(
+        followAdapterStream(this.context, () => observeLink(clientId), {
+          next: (link) => this.setDown('link', link === 'disconnected'),
+          onDown: () => undefined,
+          onUp: () => undefined,
+        }),
+      );
+    }
+    subscription.add(inputs);
     subscription.add(() => {
       this.active = false;
       clearTimeout(this.timer);
+      clearTimeout(this.heartbeatTimer);
     });
-    if (this.active) this.context.setStatus('connected');
+    if (this.active && this.down.size === 0) this.context.setStatus('connected');
     return subscription;
+  }
+
+  /** The State with every acknowledgement it reflects, for a Source that continues from it. */
+  snapshot(): SyncSnapshot<S> {
+    const acks: Record<string, number> = {};
+    for (const [incarnation, record] of this.replicas) acks[incarnation] = record.acknowledged;
+    return { protocol: SYNC_PROTOCOL_VERSION, state: this.context.scope.getCurrentState(), acks };
+  }
+
+  /** Continues from a snapshot: its State, and its acknowledgements (announced in the first State). */
+  private resume(snapshot: SyncSnapshot<S>): void {
+    for (const [incarnation, seq] of Object.entries(snapshot.acks)) {
+      this.replicas.set(incarnation, {
+        clientId: '',
+        expected: seq + 1,
+        acknowledged: seq,
+        firstAckVersion: undefined,
+        settled: new Set(),
+        early: new Map(),
+      });
+      this.acknowledgements.set(incarnation, seq);
+    }
+    void this.context.scope.sendToQueue({ type: 'restore', state: snapshot.state });
+  }
+
+  /**
+   * The link is down, or the adapter stream failed (it is subscribed again with backoff): the status
+   * says `'disconnected'`. When both are up again, the latest State is published (the adapter may
+   * have lost it).
+   */
+  private setDown(what: 'link' | 'stream', down: boolean): void {
+    if (down === this.down.has(what)) return;
+    if (down) this.down.add(what);
+    else this.down.delete(what);
+    if (!this.active) return;
+    if (this.down.size > 0) return this.context.setStatus('disconnected');
+    this.context.setStatus('connected');
+    this.changed = true;
+    this.schedulePublish();
   }
 
   private receive(envelope: SyncedInput<I>): void {
     if (!this.active) return;
-    if (!isSyncedInput(envelope)) {
+    const problem = syncedInputProblem(envelope);
+    if (problem !== undefined) {
       this.context.scope.reportError(
         ballastError(
-          `the Source of channel "${this.context.scope.viewModelName}" received a malformed Input from its adapter; it was ignored.`,
+          `the Source of channel "${this.context.scope.viewModelName}" received a malformed Input from its adapter (${problem}); it was ignored.`,
         ),
       );
+      return;
+    }
+    if (envelope.to !== this.context.incarnation) {
+      // Sent to an earlier Source (a late copy) or a later one: never applied here. The Replica
+      // re-sends it to this Source if it is still unacknowledged once it follows this one.
+      this.context.emit({ type: 'InputMisaddressed', input: envelope });
       return;
     }
     const replica = this.recordOf(envelope);
     const duplicate = envelope.seq < replica.expected || replica.early.has(envelope.seq);
     this.context.emit({ type: 'InputReceived', input: envelope, duplicate });
-    // Everything before `firstUnacknowledged` was settled, possibly by a previous Source whose
-    // acknowledgement reached the Replica after an earlier envelope told this Source otherwise:
-    // the Replica never re-sends those Inputs, so waiting for them would stall it for good.
+    // Everything before `firstUnacknowledged` was settled: the Replica never re-sends those
+    // Inputs, so waiting for them would stall it for good.
     if (envelope.firstUnacknowledged > replica.expected)
       this.skipSettled(replica, envelope.firstUnacknowledged);
     if (duplicate) {
       // A re-send: the Replica may have missed the acknowledgement, so announce it again.
-      this.acknowledge(envelope.clientId, replica.acknowledged);
-    } else if (envelope.seq > replica.expected) {
+      this.acknowledge(envelope.incarnation, replica.acknowledged);
+      return;
+    }
+    this.checkCollision(envelope);
+    if (envelope.seq > replica.expected) {
       if (replica.early.size < this.context.maxPendingInputs)
         replica.early.set(envelope.seq, envelope);
     } else {
@@ -109,29 +214,77 @@ export class SourceSession<I, E, S> {
   }
 
   private recordOf(envelope: SyncedInput<I>): ReplicaRecord<I> {
-    let record = this.replicas.get(envelope.clientId);
+    let record = this.replicas.get(envelope.incarnation);
     if (record) {
-      this.replicas.delete(envelope.clientId); // re-inserted below: Map order is recency
+      this.replicas.delete(envelope.incarnation); // re-inserted below: Map order is recency
+      if (record.clientId === '') {
+        // Inherited from a snapshot: now it is known whose it is.
+        record.clientId = envelope.clientId;
+        if (!this.newestIncarnation.has(envelope.clientId))
+          this.newestIncarnation.set(envelope.clientId, envelope.incarnation);
+      }
     } else {
       const expected = envelope.firstUnacknowledged;
-      record = { expected, acknowledged: expected - 1, settled: new Set(), early: new Map() };
-      if (this.replicas.size >= MAX_TRACKED_REPLICAS)
-        this.replicas.delete(this.replicas.keys().next().value as string);
+      record = {
+        clientId: envelope.clientId,
+        expected,
+        acknowledged: expected - 1,
+        firstAckVersion: undefined,
+        settled: new Set(),
+        early: new Map(),
+      };
+      if (this.replicas.size >= MAX_TRACKED_REPLICAS) this.forgetLeastRecent();
+      this.newestIncarnation.set(envelope.clientId, envelope.incarnation);
     }
-    this.replicas.set(envelope.clientId, record);
+    this.replicas.set(envelope.incarnation, record);
     return record;
+  }
+
+  private forgetLeastRecent(): void {
+    const [incarnation, record] = this.replicas.entries().next().value as [
+      string,
+      ReplicaRecord<I>,
+    ];
+    this.replicas.delete(incarnation);
+    if (this.newestIncarnation.get(record.clientId) === incarnation)
+      this.newestIncarnation.delete(record.clientId);
+  }
+
+  /**
+   * Two incarnations of one clientId are a restart (the old one stopped) or a collision (both
+   * live). An older incarnation that sends a new Input after it saw a State acknowledging the newer
+   * one is alive: a collision. Nothing is lost (each incarnation is tracked on its own), but the app
+   * gave two live instances one id, which is reported once.
+   */
+  private checkCollision(envelope: SyncedInput<I>): void {
+    const newest = this.newestIncarnation.get(envelope.clientId);
+    if (newest === undefined || newest === envelope.incarnation) return;
+    const seenAt = this.replicas.get(newest)?.firstAckVersion;
+    if (seenAt === undefined || envelope.seen < seenAt) return; // sent before the newer one began
+    const key = `${envelope.clientId}\u0000${newest}\u0000${envelope.incarnation}`;
+    if (this.reportedCollisions.has(key)) return;
+    this.reportedCollisions.add(key);
+    this.context.scope.reportError(
+      ballastError(
+        `two live participants of channel "${this.context.scope.viewModelName}" use clientId "${envelope.clientId}". ` +
+          'Their Inputs are kept apart and none was lost, but give each instance its own clientId ' +
+          '(or leave clientId out: a random one is chosen).',
+      ),
+    );
   }
 
   private process(replica: ReplicaRecord<I>, envelope: SyncedInput<I>): void {
     replica.expected = envelope.seq + 1;
     this.context.scope.sendToQueueAndAwaitCompletion({ type: 'input', input: envelope.input }).then(
-      () => {
+      (outcome) => {
+        // This Source is going away without having applied it: the next Source gets it.
+        if (isLeaving(outcome)) return;
         if (envelope.seq <= replica.acknowledged) return; // skipped meanwhile: see skipSettled()
         replica.settled.add(envelope.seq);
         const before = replica.acknowledged;
         while (replica.settled.delete(replica.acknowledged + 1)) replica.acknowledged++;
         if (replica.acknowledged !== before)
-          this.acknowledge(envelope.clientId, replica.acknowledged);
+          this.acknowledge(envelope.incarnation, replica.acknowledged);
       },
       // The ViewModel stopped accepting Inputs (shutting down or cleared): this Source is going
       // away, and the Replica re-sends the Input to the next Source.
@@ -139,8 +292,8 @@ export class SourceSession<I, E, S> {
     );
   }
 
-  private acknowledge(clientId: string, upToSeq: number): void {
-    this.acknowledgements.set(clientId, upToSeq);
+  private acknowledge(incarnation: string, upToSeq: number): void {
+    this.acknowledgements.set(incarnation, upToSeq);
     this.schedulePublish();
   }
 
@@ -158,23 +311,42 @@ export class SourceSession<I, E, S> {
 
   private publish(): void {
     if (!this.active || (!this.changed && this.acknowledgements.size === 0)) return;
+    const version = ++this.version;
+    for (const incarnation of this.acknowledgements.keys()) {
+      const record = this.replicas.get(incarnation);
+      if (record && record.firstAckVersion === undefined) record.firstAckVersion = version;
+    }
     const published: SyncedState<S> = {
+      protocol: SYNC_PROTOCOL_VERSION,
       sourceId: this.context.clientId,
-      version: ++this.version,
+      incarnation: this.context.incarnation,
+      version,
       state: this.context.scope.getCurrentState(),
       acks: Object.fromEntries(this.acknowledgements),
     };
     this.acknowledgements.clear();
     this.changed = false;
-    this.context.emit({ type: 'StatePublished', state: published });
+    this.latest = published;
+    this.heartbeat.reset();
+    this.send(published, false);
+  }
+
+  private send(published: SyncedState<S>, republished: boolean): void {
+    this.context.emit({ type: 'StatePublished', state: published, republished });
     callAdapter(this.context, () =>
       this.context.adapter.sendSynchronizedStateToReplicas(published),
     );
+    clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = startTimer(() => {
+      if (this.active && this.latest) this.send(this.latest, true);
+    }, this.heartbeat.next());
   }
 
   private supersede(): void {
     if (!this.active) return;
     this.active = false;
+    clearTimeout(this.timer);
+    clearTimeout(this.heartbeatTimer);
     this.context.setStatus('superseded');
     this.context.emit({ type: 'SourceSuperseded' });
     this.context.scope.logger.warn(

@@ -120,7 +120,7 @@ describe('a Replica always ends equal to the Source (fix over Ballast #2)', () =
 
     const published = source.syncOf('StatePublished').slice(before);
     expect(published.map((n) => [n.state.state.applied, n.state.acks])).toEqual([
-      [[], { [replica.clientId]: 1 }],
+      [[], { [replica.incarnation]: 1 }],
     ]);
   });
 });

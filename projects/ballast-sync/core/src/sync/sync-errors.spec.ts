@@ -12,6 +12,7 @@ import {
   clearChannels,
   listHandler,
   SyncTestChannel,
+  waitUntil,
   wrapAdapter,
   type ListInput,
   type ListState,
@@ -139,26 +140,31 @@ describe('a misbehaving adapter gives UnhandledError and is otherwise ignored', 
       wrapAdapter(freshAdapter(), { readStateFromSource: () => states as never }),
     );
     const replica = channel.replica({ initialState: { applied: ['mine'] } });
+    const envelope = { protocol: 1, sourceId: 's', incarnation: 's1' };
     for (const junk of [
       null,
       'state',
-      { sourceId: 's', version: 0, acks: {}, state: { applied: [] } },
-      { sourceId: 's', version: 1, state: {} },
+      { ...envelope, version: 0, acks: {}, state: { applied: [] } },
+      { ...envelope, version: 1, state: {} },
+      { ...envelope, protocol: 2, version: 1, acks: {}, state: { applied: ['future'] } },
     ]) {
       states.next(junk);
     }
-    states.next({ sourceId: 's', version: 1, acks: {}, state: { applied: ['good'] } });
+    states.next({ ...envelope, version: 1, acks: {}, state: { applied: ['good'] } });
     await channel.settle();
 
     const errors = replica.unhandledErrors();
-    expect(errors).toHaveLength(4);
+    expect(errors).toHaveLength(5);
     expect(
       errors.every((m) =>
-        /^ballast-sync: channel "list" received a malformed State from its adapter; it was ignored\./.test(
+        /^ballast-sync: channel "list" received a malformed State from its adapter \(.+\); it was ignored\./.test(
           m,
         ),
       ),
     ).toBe(true);
+    expect(errors[4]).toContain(
+      'it speaks protocol 2, this library speaks 1: update every participant to the same ballast-sync version',
+    );
     expect(replica.stateHistory()).toEqual([['mine'], ['good']]);
   });
 
@@ -168,19 +174,29 @@ describe('a misbehaving adapter gives UnhandledError and is otherwise ignored', 
       wrapAdapter(freshAdapter(), { readInputsFromReplicas: () => inputs as never }),
     );
     const source = channel.source();
+    const envelope = {
+      protocol: 1,
+      id: 'r:1',
+      clientId: 'r',
+      incarnation: 'r',
+      to: source.incarnation,
+      seen: 0,
+    };
     for (const junk of [
       undefined,
-      { clientId: 'r', seq: 0, firstUnacknowledged: 0, input: add('x') },
-      { clientId: 'r', seq: 1, firstUnacknowledged: 2, input: add('x') },
-      { clientId: 'r', seq: 1, firstUnacknowledged: 1 },
+      { ...envelope, seq: 0, firstUnacknowledged: 0, input: add('x') },
+      { ...envelope, seq: 1, firstUnacknowledged: 2, input: add('x') },
+      { ...envelope, seq: 1, firstUnacknowledged: 1 },
+      { ...envelope, protocol: 0, seq: 1, firstUnacknowledged: 1, input: add('x') },
+      { ...envelope, incarnation: '', seq: 1, firstUnacknowledged: 1, input: add('x') },
     ]) {
       inputs.next(junk);
     }
-    inputs.next({ id: 'r:1', clientId: 'r', seq: 1, firstUnacknowledged: 1, input: add('good') });
+    inputs.next({ ...envelope, seq: 1, firstUnacknowledged: 1, input: add('good') });
     await channel.settle();
 
     const errors = source.unhandledErrors();
-    expect(errors).toHaveLength(4);
+    expect(errors).toHaveLength(6);
     expect(
       errors.every((m) =>
         /^ballast-sync: the Source of channel "list" received a malformed Input/.test(m),
@@ -189,23 +205,73 @@ describe('a misbehaving adapter gives UnhandledError and is otherwise ignored', 
     expect(source.ids()).toEqual(['good']);
   });
 
-  it('adapter failures (a throwing send, a rejected send, an erroring stream) become UnhandledError', async () => {
-    const failing = wrapAdapter(freshAdapter(), {
+  it('adapter failures (a throwing send, a rejected send) become UnhandledError', async () => {
+    const inner = freshAdapter();
+    let publications = 0;
+    const failing = wrapAdapter(inner, {
       sendInputToSource: () => {
         throw new Error('socket closed');
       },
-      sendSynchronizedStateToReplicas: () => Promise.reject(new Error('publish refused')),
-      readStateFromSource: () => throwError(() => new Error('stream broke')),
+      // The second publication fails.
+      sendSynchronizedStateToReplicas: (state) =>
+        ++publications === 2
+          ? Promise.reject(new Error('publish refused'))
+          : inner.sendSynchronizedStateToReplicas(state),
     });
     const channel = new SyncTestChannel(failing);
     const source = channel.source();
     const replica = channel.replica();
+    await channel.settle();
+    source.send(add('s1'));
     replica.send(add('r1'));
     await channel.settle();
 
-    expect(replica.unhandledErrors()).toEqual(['stream broke', 'socket closed']);
+    expect(replica.unhandledErrors()).toEqual(['socket closed']);
     expect(source.unhandledErrors()).toEqual(['publish refused']);
     expect(replica.ids()).toEqual(['r1']); // the ViewModels themselves go on
+    expect(source.ids()).toEqual(['s1']);
     expect(source.vm.status).toBe('Running');
+  });
+
+  it('an adapter stream that errors is subscribed again with backoff, and the status says disconnected meanwhile', async () => {
+    const inner = freshAdapter();
+    let failures = 2;
+    const flaky = wrapAdapter(inner, {
+      readStateFromSource: (clientId) =>
+        failures-- > 0
+          ? throwError(() => new Error('stream broke'))
+          : inner.readStateFromSource(clientId),
+      readInputsFromReplicas: (sourceId) =>
+        failures-- > 0
+          ? throwError(() => new Error('inputs broke'))
+          : inner.readInputsFromReplicas(sourceId),
+    });
+    const channel = new SyncTestChannel(flaky);
+    const retransmit = { intervalMs: 5, maxIntervalMs: 40 };
+    const source = channel.source({ retransmit });
+    const replica = channel.replica({ retransmit });
+    expect(source.status).toBe('disconnected');
+    expect(replica.statuses).toContain('disconnected');
+    replica.send(add('r1'));
+    await waitUntil(() => source.status === 'connected' && replica.status === 'connected');
+    await waitUntil(
+      () => replica.syncOf('InputsAcknowledged').length === 1,
+      1000,
+      'r1 acknowledged',
+    );
+
+    expect(source.unhandledErrors()).toEqual(['inputs broke']);
+    expect(replica.unhandledErrors()).toEqual(['stream broke']);
+    expect(source.syncOf('AdapterStreamFailed').map((n) => n.retryInMs)).toEqual([5]);
+    expect(replica.syncOf('AdapterStreamFailed').map((n) => n.retryInMs)).toEqual([5]);
+    expect(source.statuses).toEqual(['disconnected', 'connected']);
+    expect(replica.statuses).toEqual([
+      'disconnected', // not connected yet
+      'waiting-for-source',
+      'disconnected', // its stream failed
+      'waiting-for-source', // re-subscribed
+      'connected',
+    ]);
+    expect(replica.ids()).toEqual(['r1']);
   });
 });

@@ -31,7 +31,9 @@ describe('identity on the wire (fix over Ballast #3)', () => {
     expect(source.ids()).toEqual(['a']);
     expect(source.vmOf('InputAccepted')).toHaveLength(1);
     expect(source.syncOf('InputReceived').map((n) => n.duplicate)).toEqual([false, true, true]);
-    expect(source.syncOf('StatePublished').at(-1)?.state.acks).toEqual({ [replica.clientId]: 1 });
+    expect(source.syncOf('StatePublished').at(-1)?.state.acks).toEqual({
+      [replica.incarnation]: 1,
+    });
     expect(replica.ids()).toEqual(['a']);
   });
 
@@ -124,7 +126,7 @@ describe('identity on the wire (fix over Ballast #3)', () => {
 
     replica.send(add('r1'));
     const acked = () =>
-      first.syncOf('StatePublished').some((n) => n.state.acks[replica.clientId] === 1);
+      first.syncOf('StatePublished').some((n) => n.state.acks[replica.incarnation] === 1);
     while (!acked()) await macrotask();
     // The acknowledgement of r1 is on its way to the Replica when a new Source takes over.
     const second = channel.source();

@@ -1,38 +1,68 @@
 /**
- * What travels between sync participants. Every forwarded Input has an identity and every
- * published State a version and acknowledgements, so adapters that lose, repeat or reconnect can
- * be made exactly-once (ARCHITECTURE §4.3). The in-memory adapter never loses anything, but the
- * connections rely on these fields all the same.
+ * What travels between sync participants: plain data, versioned by `protocol`. Every forwarded
+ * Input has an identity and an address, and every published State a version and acknowledgements,
+ * so adapters that lose, repeat, delay or reconnect are made exactly-once by the connections
+ * (README, "Writing an adapter").
  */
+
+/** The version of the envelopes below; a participant ignores (and reports) any other. */
+export const SYNC_PROTOCOL_VERSION = 1;
 
 /** An Input a Replica forwards to the Source. */
 export interface SyncedInput<I> {
-  /** Unique: `${clientId}:${seq}`. */
+  readonly protocol: typeof SYNC_PROTOCOL_VERSION;
+  /** Unique: `${incarnation}:${seq}`. */
   readonly id: string;
-  /** The forwarding Replica. */
+  /** The forwarding Replica's id (stable, may be chosen by the app). */
   readonly clientId: string;
-  /** 1, 2, 3… per Replica, in the order its Inputs were queued. */
+  /**
+   * This run of the Replica's connection: random, new every time a connection connects. `seq`
+   * restarts at 1 with every incarnation, so a restarted Replica never collides with its past.
+   */
+  readonly incarnation: string;
+  /** 1, 2, 3… per incarnation, in the order the Replica accepted its Inputs. */
   readonly seq: number;
   /**
-   * The lowest `seq` of this Replica that no Source has acknowledged yet: tells a Source that meets
-   * this Replica for the first time where its sequence resumes (everything before is settled).
+   * The lowest `seq` of this incarnation that is not acknowledged yet: tells a Source that meets
+   * it for the first time where its sequence resumes (everything before is settled).
    */
   readonly firstUnacknowledged: number;
+  /**
+   * The incarnation of the Source this envelope is for. A Source applies only envelopes
+   * addressed to itself; a Replica re-sends what is unacknowledged when it meets a new Source.
+   */
+  readonly to: string;
+  /** The newest `version` of that Source the Replica had received when it sent this envelope. */
+  readonly seen: number;
   readonly input: I;
 }
 
 /** A State the Source publishes to Replicas and Spectators. */
 export interface SyncedState<S> {
-  /** The publishing Source. A Replica that sees a new `sourceId` re-sends its unacknowledged Inputs. */
+  readonly protocol: typeof SYNC_PROTOCOL_VERSION;
+  /** The publishing Source's id. */
   readonly sourceId: string;
-  /** 1, 2, 3… per Source; a Replica ignores a version it has already passed. */
+  /** The publishing Source's incarnation: a restarted Source is a new one, even with the same id. */
+  readonly incarnation: string;
+  /** 1, 2, 3… per incarnation; a receiver ignores a version it has already passed. */
   readonly version: number;
   readonly state: S;
   /**
-   * Acknowledgements that changed since the previous published State: for a Replica's `clientId`,
-   * the highest `seq` such that each of its Inputs up to it reached an outcome at the Source
+   * Acknowledgements that changed since the previous version, by Replica incarnation: the highest
+   * `seq` such that each of that incarnation's Inputs up to it reached an outcome at the Source
    * (handled, rejected, failed, cancelled or dropped), so it is reflected in `state`.
    */
+  readonly acks: Readonly<Record<string, number>>;
+}
+
+/**
+ * A Source's State with every acknowledgement it reflects: what a new Source continues from
+ * (`DefaultSyncConnection({ resumeFrom })`) so that no Input it reflects is applied again.
+ */
+export interface SyncSnapshot<S> {
+  readonly protocol: typeof SYNC_PROTOCOL_VERSION;
+  readonly state: S;
+  /** For every Replica incarnation the Source has heard from, the highest `seq` reflected in `state`. */
   readonly acks: Readonly<Record<string, number>>;
 }
 
@@ -50,31 +80,68 @@ export function createClientId(): string {
 
 const isPositiveInteger = (value: unknown) =>
   typeof value === 'number' && Number.isInteger(value) && value >= 1;
+const isNonNegativeInteger = (value: unknown) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0;
+const isId = (value: unknown) => typeof value === 'string' && value !== '';
+const isAckTable = (value: unknown) =>
+  typeof value === 'object' &&
+  value !== null &&
+  Object.values(value).every((seq) => isNonNegativeInteger(seq));
+
+/**
+ * What is wrong with a value received as a {@link SyncedInput}, or undefined when it is
+ * well-formed. Used by the connections to report (not apply) malformed envelopes.
+ */
+export function syncedInputProblem(value: unknown): string | undefined {
+  const v = value as Partial<SyncedInput<unknown>> | null;
+  if (typeof v !== 'object' || v === null) return 'it is not an object';
+  if (v.protocol !== SYNC_PROTOCOL_VERSION)
+    return `it speaks protocol ${String(v.protocol)}, this library speaks ${SYNC_PROTOCOL_VERSION}: update every participant to the same ballast-sync version`;
+  if (!isId(v.clientId) || !isId(v.incarnation) || !isId(v.to))
+    return 'clientId, incarnation and to must be non-empty strings';
+  if (!isPositiveInteger(v.seq) || !isPositiveInteger(v.firstUnacknowledged))
+    return 'seq and firstUnacknowledged must be whole numbers >= 1';
+  if ((v.firstUnacknowledged as number) > (v.seq as number))
+    return 'firstUnacknowledged must not be greater than seq';
+  if (!isNonNegativeInteger(v.seen)) return 'seen must be a whole number >= 0';
+  if (v.input === undefined) return 'it carries no input';
+  return undefined;
+}
+
+/**
+ * What is wrong with a value received as a {@link SyncedState}, or undefined when it is
+ * well-formed.
+ */
+export function syncedStateProblem(value: unknown): string | undefined {
+  const v = value as Partial<SyncedState<unknown>> | null;
+  if (typeof v !== 'object' || v === null) return 'it is not an object';
+  if (v.protocol !== SYNC_PROTOCOL_VERSION)
+    return `it speaks protocol ${String(v.protocol)}, this library speaks ${SYNC_PROTOCOL_VERSION}: update every participant to the same ballast-sync version`;
+  if (!isId(v.sourceId) || !isId(v.incarnation))
+    return 'sourceId and incarnation must be non-empty strings';
+  if (!isPositiveInteger(v.version)) return 'version must be a whole number >= 1';
+  if (!isAckTable(v.acks)) return 'acks must map incarnations to whole numbers';
+  if (!('state' in v)) return 'it carries no state';
+  return undefined;
+}
 
 /** Whether a value received from an adapter is a well-formed {@link SyncedInput}. */
 export function isSyncedInput(value: unknown): value is SyncedInput<unknown> {
-  const v = value as Partial<SyncedInput<unknown>> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.clientId === 'string' &&
-    isPositiveInteger(v.seq) &&
-    isPositiveInteger(v.firstUnacknowledged) &&
-    (v.firstUnacknowledged as number) <= (v.seq as number) &&
-    v.input !== undefined
-  );
+  return syncedInputProblem(value) === undefined;
 }
 
 /** Whether a value received from an adapter is a well-formed {@link SyncedState}. */
 export function isSyncedState(value: unknown): value is SyncedState<unknown> {
-  const v = value as Partial<SyncedState<unknown>> | null;
-  return (
-    typeof v === 'object' &&
-    v !== null &&
-    typeof v.sourceId === 'string' &&
-    isPositiveInteger(v.version) &&
-    typeof v.acks === 'object' &&
-    v.acks !== null &&
-    'state' in v
-  );
+  return syncedStateProblem(value) === undefined;
+}
+
+/** What is wrong with a {@link SyncSnapshot}, or undefined when it is well-formed. */
+export function syncSnapshotProblem(value: unknown): string | undefined {
+  const v = value as Partial<SyncSnapshot<unknown>> | null;
+  if (typeof v !== 'object' || v === null) return 'it is not an object';
+  if (v.protocol !== SYNC_PROTOCOL_VERSION)
+    return `it was taken with protocol ${String(v.protocol)}, this library speaks ${SYNC_PROTOCOL_VERSION}`;
+  if (!isAckTable(v.acks)) return 'acks must map incarnations to whole numbers';
+  if (!('state' in v)) return 'it carries no state';
+  return undefined;
 }

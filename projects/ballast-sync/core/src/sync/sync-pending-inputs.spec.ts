@@ -26,13 +26,13 @@ describe('Inputs sent before any Source exists', () => {
     expect(ids.filter((id) => id.startsWith('b'))).toEqual(['b1', 'b2']);
     expect(source.vmOf('InputAccepted')).toHaveLength(5);
     expect(source.syncOf('InputReceived').filter((n) => n.duplicate)).toEqual([]);
-    // The Replicas re-sent them when they met the Source, then converged on its State.
-    expect(
-      r1
-        .syncOf('InputForwarded')
-        .filter((n) => n.resent)
-        .map((n) => n.input.seq),
-    ).toEqual([1, 2, 3]);
+    // The Replicas held them until they met the Source (an Input is addressed to one), sent each
+    // once, then converged on its State.
+    expect(r1.syncOf('InputForwarded').map((n) => [n.input.seq, n.resent])).toEqual([
+      [1, false],
+      [2, false],
+      [3, false],
+    ]);
     expect(r1.ids()).toEqual(ids);
     expect(r2.ids()).toEqual(ids);
     expect(r1.syncOf('InputsAcknowledged').at(-1)).toEqual({
@@ -55,28 +55,30 @@ describe('Inputs sent before any Source exists', () => {
     expect(replica.ids()).toEqual([]); // follows the new Source
   });
 
-  it('beyond maxPendingInputs, an Input is applied locally only, with a clear error and a sync notification', async () => {
+  it('beyond maxPendingInputs, an Input is refused before it applies locally, with a reason and a sync notification', async () => {
     const channel = new SyncTestChannel();
     const replica = channel.replica({ maxPendingInputs: 2 });
     replica.send(add('a'));
     replica.send(add('b'));
-    expect(replica.unhandledErrors()).toEqual([]);
-    replica.send(add('c'));
+    const outcome = await replica.vm.sendAndAwaitCompletion(add('c'));
 
-    expect(replica.ids()).toEqual(['a', 'b', 'c']);
+    expect(outcome).toMatchObject({ status: 'dropped', reason: 'refused' });
+    const message = (outcome as { message?: string }).message ?? '';
+    expect(message).toMatch(/^the Replica of channel "list" holds 2 Inputs/);
+    expect(message).toContain('maxPendingInputs');
+    expect(replica.ids()).toEqual(['a', 'b']); // never applied, so nothing to take back
+    expect(replica.vmOf('InputDropped')).toEqual([
+      { type: 'InputDropped', input: add('c'), reason: 'refused', message },
+    ]);
     expect(replica.syncOf('PendingInputsOverflow')).toEqual([
       { type: 'PendingInputsOverflow', input: add('c'), limit: 2 },
     ]);
-    const errors = replica.unhandledErrors();
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^ballast-sync: /);
-    expect(errors[0]).toContain('maxPendingInputs');
-    expect(replica.logs.filter((l) => l.level === 'error')).toHaveLength(1);
+    expect(replica.unhandledErrors()).toEqual([]);
 
     const source = channel.source();
     await channel.settle();
     expect(source.ids()).toEqual(['a', 'b']);
-    expect(replica.ids()).toEqual(['a', 'b']); // the overflowed Input was local only
+    expect(replica.ids()).toEqual(['a', 'b']);
 
     // Once acknowledged, room is free again.
     replica.send(add('d'));

@@ -16,7 +16,13 @@ import {
   type ListState,
 } from './sync-test-kit.spec-helper';
 
-const EMPTY = { sources: 0, stateReaders: 0, hasCurrentState: false, queuedDeliveries: 0 };
+const EMPTY = {
+  sources: 0,
+  stateReaders: 0,
+  linkObservers: 0,
+  hasCurrentState: false,
+  queuedDeliveries: 0,
+};
 
 /** A bare participant (no recording), so thousands stay cheap. */
 function participant(
@@ -62,6 +68,7 @@ describe('clearing releases everything the adapter holds', () => {
     expect(adapter.stats()).toEqual({
       sources: 1,
       stateReaders: 2200,
+      linkObservers: 2205, // every participant follows the link
       hasCurrentState: true,
       queuedDeliveries: 0,
     });
@@ -97,7 +104,11 @@ describe('clearing releases everything the adapter holds', () => {
     const transport = new InMemorySyncTransport();
     const counter = transport.adapterFor<ListInput, never, ListState>('counter');
     const todo = transport.adapterFor<ListInput, never, ListState>('todo');
-    expect(transport.adapterFor('counter')).toBe(counter);
+    // Another handle of the same name reaches the same channel.
+    const again = participant(
+      transport.adapterFor<ListInput, never, ListState>('counter'),
+      'spectator',
+    );
     const counterSource = participant(counter, 'source');
     const todoReplica = participant(todo, 'replica');
     todoReplica.vm.trySend(add('x'));
@@ -105,11 +116,27 @@ describe('clearing releases everything the adapter holds', () => {
 
     expect(counterSource.vm.getCurrentState().applied).toEqual([]); // different channels never mix
     expect(transport.stats()).toEqual({
-      counter: { sources: 1, stateReaders: 0, hasCurrentState: true, queuedDeliveries: 0 },
-      todo: { sources: 0, stateReaders: 1, hasCurrentState: false, queuedDeliveries: 0 },
+      counter: {
+        sources: 1,
+        stateReaders: 1,
+        linkObservers: 2,
+        hasCurrentState: true,
+        queuedDeliveries: 0,
+      },
+      todo: {
+        sources: 0,
+        stateReaders: 1,
+        linkObservers: 1,
+        hasCurrentState: false,
+        queuedDeliveries: 0,
+      },
     });
+    expect(again.vm.getCurrentState()).toBe(counterSource.vm.getCurrentState());
     counterSource.vm.clear();
+    again.vm.clear();
     todoReplica.vm.clear();
-    expect(transport.stats()).toEqual({ counter: EMPTY, todo: EMPTY });
+    await macrotask();
+    // A channel nobody uses any more is released (long-lived processes with many channels).
+    expect(transport.stats()).toEqual({});
   });
 });

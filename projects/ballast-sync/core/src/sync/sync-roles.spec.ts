@@ -42,16 +42,20 @@ describe('Source', () => {
     await channel.settle();
 
     replica.send(add('r1'));
-    // Forwarded the moment it is queued, with its identity on the wire.
+    // Forwarded the moment its queue accepts it, with its identity and address on the wire.
     expect(replica.syncOf('InputForwarded')).toEqual([
       {
         type: 'InputForwarded',
         resent: false,
         input: {
-          id: `${replica.clientId}:1`,
+          protocol: 1,
+          id: `${replica.incarnation}:1`,
           clientId: replica.clientId,
+          incarnation: replica.incarnation,
           seq: 1,
           firstUnacknowledged: 1,
+          to: source.incarnation,
+          seen: 1,
           input: add('r1'),
         },
       },
@@ -63,7 +67,7 @@ describe('Source', () => {
     expect(source.ids()).toEqual(['r1']);
     expect(source.vmOf('InputHandledSuccessfully').map((n) => n.input)).toEqual([add('r1')]);
     const last = source.syncOf('StatePublished').at(-1);
-    expect(last?.state.acks).toEqual({ [replica.clientId]: 1 });
+    expect(last?.state.acks).toEqual({ [replica.incarnation]: 1 });
     expect(replica.syncOf('InputsAcknowledged')).toEqual([
       { type: 'InputsAcknowledged', upToSeq: 1 },
     ]);
@@ -89,13 +93,13 @@ describe('Replica', () => {
     expect(replica.stateHistory()).toEqual([['replica-only'], [], ['s1'], ['s1', 's2']]);
     expect(replica.syncOf('StateApplied').map((n) => n.state.version)).toEqual([1, 2, 3]);
     expect(replica.syncOf('SourceChanged')).toEqual([
-      { type: 'SourceChanged', sourceId: source.clientId },
+      { type: 'SourceChanged', sourceId: source.clientId, incarnation: source.incarnation },
     ]);
     // A restored State is not an Input: nothing is forwarded back.
     expect(replica.syncOf('InputForwarded')).toEqual([]);
   });
 
-  it('forwards every Input it queues, so Inputs of several Replicas all reach the Source', async () => {
+  it('forwards every Input its queue accepts, so Inputs of several Replicas all reach the Source', async () => {
     const channel = new SyncTestChannel();
     const source = channel.source();
     const [r1, r2] = [channel.replica(), channel.replica()];
@@ -185,6 +189,7 @@ describe('clearing', () => {
     expect(adapter.stats()).toEqual({
       sources: 1,
       stateReaders: 0,
+      linkObservers: 1,
       hasCurrentState: true,
       queuedDeliveries: 0,
     });

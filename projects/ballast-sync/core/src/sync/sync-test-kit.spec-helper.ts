@@ -15,11 +15,13 @@ import {
   type BallastLogger,
   type BallastNotification,
   type ClientType,
-  type InMemorySyncAdapterStats,
   type InputHandler,
+  type InputQueueOptions,
   type InputStrategy,
+  type RetransmitOptions,
   type SyncConnectionAdapter,
   type SyncNotification,
+  type SyncSnapshot,
   type SyncStatus,
 } from 'ballast-sync/core';
 
@@ -118,6 +120,9 @@ export interface ParticipantOptions {
   bufferInputs?: MonoTypeOperatorFunction<ListInput>;
   maxPendingInputs?: number;
   clientId?: string;
+  retransmit?: Partial<RetransmitOptions>;
+  resumeFrom?: SyncSnapshot<ListState>;
+  inputQueue?: InputQueueOptions;
 }
 
 /** A ViewModel of the channel, with everything it and its connection reported since it started. */
@@ -143,6 +148,8 @@ export class Participant {
       bufferInputs: options.bufferInputs,
       maxPendingInputs: options.maxPendingInputs,
       clientId: options.clientId ?? name,
+      retransmit: options.retransmit,
+      resumeFrom: options.resumeFrom,
     });
     this.connection.observeStatus().subscribe((status) => this.statuses.push(status));
     this.connection.observeSyncNotifications().subscribe((n) => {
@@ -162,6 +169,7 @@ export class Participant {
       initialState: options.initialState ?? { applied: [] },
       inputHandler: options.inputHandler ?? listHandler(),
       inputStrategy: options.inputStrategy,
+      inputQueue: options.inputQueue,
       logger: recordingLogger(this.logs),
       interceptors: [recorder, new BallastSyncInterceptor(this.connection)],
     });
@@ -169,6 +177,11 @@ export class Participant {
 
   get clientId(): string {
     return this.connection.clientId;
+  }
+
+  /** This run of its connection: what the Source's acknowledgements are keyed by. */
+  get incarnation(): string {
+    return this.connection.incarnation as string;
   }
 
   get status(): SyncStatus {
@@ -217,7 +230,10 @@ export class Participant {
 }
 
 /** Adapters that can tell what they hold. */
-export type InspectableAdapter = ListAdapter & { stats?(): InMemorySyncAdapterStats };
+export type InspectableAdapter = ListAdapter & {
+  /** In-memory adapters say `queuedDeliveries`, faulty ones `inFlight`: what is on its way. */
+  stats?(): { readonly queuedDeliveries?: number; readonly inFlight?: number };
+};
 
 const channels = new Set<SyncTestChannel>();
 
@@ -277,7 +293,8 @@ export class SyncTestChannel {
       const before = this.activity;
       await macrotask();
       await Promise.race([Promise.all(this.live().map((p) => p.vm.whenIdle())), macrotask()]);
-      const delivering = (this.adapter.stats?.().queuedDeliveries ?? 0) > 0;
+      const stats = this.adapter.stats?.();
+      const delivering = (stats?.queuedDeliveries ?? 0) + (stats?.inFlight ?? 0) > 0;
       quiet = this.activity === before && !delivering ? quiet + 1 : 0;
       if (quiet === 2) return;
     }
@@ -313,7 +330,8 @@ export function wrapAdapter(
     sendInputToSource: (input) => inner.sendInputToSource(input),
     readStateFromSource: (clientId) => inner.readStateFromSource(clientId),
     readInputsFromReplicas: (sourceId) => inner.readInputsFromReplicas(sourceId),
-    stats: inner.stats ? () => (inner.stats as () => InMemorySyncAdapterStats)() : undefined,
+    observeLink: inner.observeLink?.bind(inner),
+    stats: inner.stats?.bind(inner),
     ...overrides,
   };
 }

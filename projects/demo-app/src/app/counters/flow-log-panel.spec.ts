@@ -25,7 +25,16 @@ describe('FlowLogPanel', () => {
 
   it('shows each entry with its time, kind and text, newest first', async () => {
     const { fixture, notifications } = setUp();
-    const input = { id: 'r1:1', clientId: 'r1', seq: 1, firstUnacknowledged: 1 };
+    const input = {
+      protocol: 1 as const,
+      id: 'r1:1',
+      clientId: 'r1',
+      incarnation: 'r1',
+      seq: 1,
+      firstUnacknowledged: 1,
+      to: 's1',
+      seen: 1,
+    };
     notifications.next({
       type: 'InputReceived',
       input: { ...input, input: { type: 'Increment' } },
@@ -33,7 +42,15 @@ describe('FlowLogPanel', () => {
     });
     notifications.next({
       type: 'StatePublished',
-      state: { sourceId: 's', version: 2, state: { count: 1 }, acks: {} },
+      state: {
+        protocol: 1,
+        sourceId: 's',
+        incarnation: 's1',
+        version: 2,
+        state: { count: 1 },
+        acks: {},
+      },
+      republished: false,
     });
     await fixture.whenStable();
 

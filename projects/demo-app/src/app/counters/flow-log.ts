@@ -36,7 +36,10 @@ export class FlowLog {
   static readonly SIZE = 12;
 
   private nextId = 1;
-  /** Names by client id, learnt from forwarded Inputs, so the Source's side can name the Replica. */
+  /**
+   * Names by connection incarnation, learnt from forwarded Inputs, so the Source's side can name
+   * the Replica (acknowledgements are keyed by incarnation).
+   */
   private readonly names = new Map<string, () => string>();
   private readonly recorded = signal<readonly RecordedEntry[]>([]);
 
@@ -62,20 +65,22 @@ export class FlowLog {
   ): void {
     switch (notification.type) {
       case 'InputForwarded': {
-        const { clientId, seq, input } = notification.input;
-        this.names.set(clientId, name);
+        const { incarnation, seq, input } = notification.input;
+        this.names.set(incarnation, name);
         const resent = notification.resent ? ' (re-sent)' : '';
         return this.add('forwarded', () => `${name()} → Source: ${input.type} #${seq}${resent}`);
       }
       case 'InputReceived': {
-        const { clientId, seq, input } = notification.input;
+        const { incarnation, seq, input } = notification.input;
         const duplicate = notification.duplicate ? ' (duplicate, ignored)' : '';
         return this.add(
           'received',
-          () => `${name()} ← ${this.nameOf(clientId)}: ${input.type} #${seq}${duplicate}`,
+          () => `${name()} ← ${this.nameOf(incarnation)}: ${input.type} #${seq}${duplicate}`,
         );
       }
       case 'StatePublished': {
+        // The same version sent again while idle (loss recovery): nothing new to show.
+        if (notification.republished) return;
         const { version, state, acks } = notification.state;
         return this.add('published', () => {
           const acknowledged = Object.entries(acks).map(
@@ -91,6 +96,13 @@ export class FlowLog {
       }
       case 'SourceSuperseded':
         return this.add('warning', () => `${name()} was superseded by a newer Source`);
+      case 'AcknowledgementOverdue': {
+        const { count, waitedMs } = notification;
+        return this.add(
+          'warning',
+          () => `${name()}: no acknowledgement for ${waitedMs} ms, re-sending ${count} Input(s)`,
+        );
+      }
       case 'PendingInputsOverflow': {
         const { limit } = notification;
         return this.add('warning', () => `${name()}: too many unacknowledged Inputs (${limit})`);
@@ -99,8 +111,8 @@ export class FlowLog {
     }
   }
 
-  private nameOf(clientId: string): string {
-    return this.names.get(clientId)?.() ?? `client ${clientId.slice(0, 6)}`;
+  private nameOf(incarnation: string): string {
+    return this.names.get(incarnation)?.() ?? `client ${incarnation.slice(0, 6)}`;
   }
 
   private add(kind: FlowEntryKind, describe: () => string): void {

@@ -1,0 +1,156 @@
+import { Observable, type Subscriber } from 'rxjs';
+import type { SyncLinkState } from './sync-connection-adapter';
+import type { SyncedInput, SyncedState } from './sync-messages';
+
+/** What an in-memory channel holds right now (for leak checks and debugging). */
+export interface InMemorySyncAdapterStats {
+  /** 1 while a Source is active, else 0. */
+  readonly sources: number;
+  /** Replicas and Spectators reading States. */
+  readonly stateReaders: number;
+  /** Participants observing their link (`observeLink`). */
+  readonly linkObservers: number;
+  /** Whether the active Source published a State that late joiners receive. */
+  readonly hasCurrentState: boolean;
+  /** Values waiting for the next microtask to be delivered. */
+  readonly queuedDeliveries: number;
+}
+
+/** The stats of a channel that holds nothing. */
+export const EMPTY_IN_MEMORY_STATS: InMemorySyncAdapterStats = Object.freeze({
+  sources: 0,
+  stateReaders: 0,
+  linkObservers: 0,
+  hasCurrentState: false,
+  queuedDeliveries: 0,
+});
+
+/**
+ * The state of one in-memory channel: its active Source, its State readers and link observers, its
+ * current State and the deliveries waiting for the next microtask. Internal (not exported from the
+ * package): an `InMemorySyncAdapter` owns one, an `InMemorySyncTransport` creates one per live
+ * channel name and forgets it once it is idle. Arguments are validated by the adapter.
+ *
+ * Every value (Inputs, States, link changes) goes through one delivery queue, so everything a
+ * participant observes keeps the order in which it happened on the channel: a Replica sees
+ * `'no-source'` only after the last State of the Source that left.
+ */
+export class InMemoryChannel<I, S> {
+  private source:
+    { readonly id: string; readonly subscriber: Subscriber<SyncedInput<I>> } | undefined;
+  private readonly readers = new Set<Subscriber<SyncedState<S>>>();
+  /** Each link observer with the last value queued for it, so it only hears of changes. */
+  private readonly linkObservers = new Map<Subscriber<SyncLinkState>, SyncLinkState>();
+  private current: SyncedState<S> | undefined;
+  private deliveries: (() => void)[] = [];
+
+  /** @param onIdle called each time the channel becomes idle (holds nothing, see {@link isIdle}). */
+  constructor(private readonly onIdle: () => void = () => undefined) {}
+
+  publish(state: SyncedState<S>): void {
+    if (state.sourceId !== this.source?.id) return; // from a superseded Source, which already knows it
+    this.current = state;
+    for (const reader of this.readers) this.deliver(() => reader.next(state));
+  }
+
+  forward(input: SyncedInput<I>): void {
+    const source = this.source;
+    // Without a Source the Input is not lost: its Replica re-sends it when a Source appears.
+    if (source) this.deliver(() => source.subscriber.next(input));
+  }
+
+  readStates(): Observable<SyncedState<S>> {
+    return new Observable<SyncedState<S>>((subscriber) => {
+      this.readers.add(subscriber);
+      const current = this.current;
+      if (current) this.deliver(() => subscriber.next(current));
+      return () => {
+        this.readers.delete(subscriber);
+        this.releaseIfIdle();
+      };
+    });
+  }
+
+  readInputs(sourceId: string): Observable<SyncedInput<I>> {
+    return new Observable<SyncedInput<I>>((subscriber) => {
+      const previous = this.source;
+      this.source = { id: sourceId, subscriber };
+      this.current = undefined;
+      this.linkChanged();
+      previous?.subscriber.complete(); // tells the previous Source it was superseded
+      return () => {
+        if (this.source?.subscriber === subscriber) {
+          this.source = undefined;
+          this.current = undefined;
+          this.linkChanged();
+        }
+        this.releaseIfIdle();
+      };
+    });
+  }
+
+  observeLink(): Observable<SyncLinkState> {
+    return new Observable<SyncLinkState>((subscriber) => {
+      const link = this.link();
+      this.linkObservers.set(subscriber, link);
+      // At once when nothing is queued; else behind what is, so that a State still on its way
+      // is seen before the link state that followed it.
+      if (this.deliveries.length === 0) subscriber.next(link);
+      else this.deliver(() => subscriber.next(link));
+      return () => {
+        this.linkObservers.delete(subscriber);
+        this.releaseIfIdle();
+      };
+    });
+  }
+
+  /** Whether the channel holds nothing: no Source, no reader, no link observer, no delivery. */
+  isIdle(): boolean {
+    return (
+      this.source === undefined &&
+      this.readers.size === 0 &&
+      this.linkObservers.size === 0 &&
+      this.deliveries.length === 0
+    );
+  }
+
+  stats(): InMemorySyncAdapterStats {
+    return {
+      sources: this.source ? 1 : 0,
+      stateReaders: this.readers.size,
+      linkObservers: this.linkObservers.size,
+      hasCurrentState: this.current !== undefined,
+      queuedDeliveries: this.deliveries.length,
+    };
+  }
+
+  /** A participant's link is always up in memory; it reaches a Source whenever one is active. */
+  private link(): SyncLinkState {
+    return this.source ? 'connected' : 'no-source';
+  }
+
+  private linkChanged(): void {
+    const link = this.link();
+    for (const [observer, last] of this.linkObservers) {
+      if (last === link) continue;
+      this.linkObservers.set(observer, link);
+      this.deliver(() => observer.next(link));
+    }
+  }
+
+  private deliver(delivery: () => void): void {
+    this.deliveries.push(delivery);
+    if (this.deliveries.length === 1) queueMicrotask(() => this.flush());
+  }
+
+  private flush(): void {
+    // Deliveries queued while flushing run in this same pass, keeping one global order.
+    for (let i = 0; i < this.deliveries.length; i++) (this.deliveries[i] as () => void)();
+    this.deliveries = [];
+    this.releaseIfIdle();
+  }
+
+  private releaseIfIdle(): void {
+    if (this.isIdle()) this.onIdle();
+  }
+}
