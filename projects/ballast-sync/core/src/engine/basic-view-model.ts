@@ -271,7 +271,7 @@ export class BasicViewModel<I, E, S> {
         this.checkCanSend('sendToQueueAndAwaitCompletion', input);
         return this.queueAndAwait(input);
       },
-      restore: (state, settle) => this.restore(state, settle),
+      restore: (item, settle) => this.restore(item.state, settle, item.reapply),
       addInputGuard: (guard) => this.processor.addGuard(guard),
       notify: (notification) => this.notify(notification),
       onShutdownReached: () => this.finishShutdown(),
@@ -304,13 +304,17 @@ export class BasicViewModel<I, E, S> {
     for (const result of results) this.notify(result);
   }
 
-  private restore(state: S, settle: ((outcome: InputOutcome) => void) | undefined): void {
+  private restore(
+    state: S,
+    settle: ((outcome: InputOutcome) => void) | undefined,
+    reapply?: () => readonly I[],
+  ): void {
     if (this.currentStatus !== 'Running') {
       throw ballastError(
         `a State was restored into ViewModel "${this.name}" while it was ${this.currentStatus}.`,
       );
     }
-    this.queue.push({ type: 'restore', state, settle });
+    this.queue.push({ type: 'restore', state, reapply, settle });
     this.pump();
   }
 

@@ -35,8 +35,14 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
     private readonly host: InputHandlerHost<I, E, S>,
     readonly input: I,
     private readonly singleStateAccess: boolean,
+    /** `replay`: a rebase re-applying the Input (its host ignores Events; side jobs are dropped). */
+    private readonly mode: 'live' | 'replay' = 'live',
   ) {
     this.stateAtStart = host.getState();
+  }
+
+  get isReplay(): boolean {
+    return this.mode === 'replay';
   }
 
   get signal(): AbortSignal {

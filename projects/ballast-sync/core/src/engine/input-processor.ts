@@ -9,6 +9,7 @@ import type { InputHandler } from './scopes';
 import type { SideJobRunner } from './side-job-runner';
 import type { InputOutcome } from './view-model-config';
 import { isThenable } from './is-thenable';
+import { replayInputs } from './replay-inputs';
 
 /** What the input processor needs from its ViewModel. */
 export interface InputProcessorHost<I, E, S> extends InputHandlerHost<I, E, S> {
@@ -138,11 +139,28 @@ export class InputProcessor<I, E, S> {
       case 'input':
         return this.runInput(item);
       case 'restore':
-        this.host.setState(item.state);
+        this.host.setState(this.rebase(item));
         return item.settle?.(HANDLED);
       case 'shutdown':
         return this.host.onShutdownReached();
     }
+  }
+
+  /** A restored State, with the Inputs its item asks to re-apply replayed on top (if any). */
+  private rebase(item: Extract<QueueItem<I, S>, { type: 'restore' }>): S {
+    if (!item.reapply) return item.state;
+    let inputs: readonly I[];
+    try {
+      inputs = item.reapply();
+    } catch (error) {
+      this.host.notify({ type: 'UnhandledError', error });
+      return item.state;
+    }
+    if (inputs.length === 0) return item.state;
+    return replayInputs(this.inputHandler, item.state, inputs, {
+      name: this.host.name,
+      singleStateAccess: this.strategy.singleStateAccess,
+    });
   }
 
   private runInput(item: InputItem<I, S>): void {

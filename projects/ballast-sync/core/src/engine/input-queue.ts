@@ -4,7 +4,7 @@ import type { InputOutcome, QueueOverflow } from './view-model-config';
 /** One item of the ViewModel's single queue. `settle` reports how it ended. */
 export type QueueItem<I, S> = (
   | { readonly type: 'input'; readonly input: I }
-  | { readonly type: 'restore'; readonly state: S }
+  | { readonly type: 'restore'; readonly state: S; readonly reapply?: () => readonly I[] }
   | { readonly type: 'shutdown' }
 ) & { settle: ((outcome: InputOutcome) => void) | undefined };
 

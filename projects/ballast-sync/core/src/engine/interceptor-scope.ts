@@ -14,7 +14,10 @@ export interface InterceptorScopeHost<I, E, S> {
   /** Like `sendAndAwaitCompletion()`, without refusing a call made by the running handler. */
   postInputAndAwait(input: I): Promise<InputOutcome>;
   /** Queues a restored State (throws unless the ViewModel is running). */
-  restore(state: S, settle: ((outcome: InputOutcome) => void) | undefined): void;
+  restore(
+    item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>,
+    settle: ((outcome: InputOutcome) => void) | undefined,
+  ): void;
   postEvent(event: E): void;
   notify(notification: BallastNotification<I, E, S>): void;
   addInputGuard(guard: InputGuard<I>): () => void;
@@ -31,13 +34,13 @@ export function createInterceptorScope<I, E, S>(
     sendToQueue: async (item) => {
       checkQueueItem('sendToQueue', item);
       if (item.type === 'input') return host.postInput(item.input);
-      host.restore(item.state, undefined);
+      host.restore(item, undefined);
     },
     // Interceptors chain a callback on it; they do not await it inside a handler.
     sendToQueueAndAwaitCompletion: async (item) => {
       checkQueueItem('sendToQueueAndAwaitCompletion', item);
       if (item.type === 'input') return host.postInputAndAwait(item.input);
-      return new Promise<InputOutcome>((settle) => host.restore(item.state, settle));
+      return new Promise<InputOutcome>((settle) => host.restore(item, settle));
     },
     postEvent: (event) => host.postEvent(event),
     reportError: (error) => host.notify({ type: 'UnhandledError', error }),
@@ -49,10 +52,11 @@ function checkQueueItem<I, S>(method: string, item: InterceptorQueueItem<I, S>):
   if (
     item === null ||
     typeof item !== 'object' ||
-    (item.type !== 'input' && item.type !== 'restore')
+    (item.type !== 'input' && item.type !== 'restore') ||
+    (item.type === 'restore' && item.reapply !== undefined && typeof item.reapply !== 'function')
   ) {
     throw ballastError(
-      `${method}() needs { type: 'input', input } or { type: 'restore', state }; got ${describeValue(item)}.`,
+      `${method}() needs { type: 'input', input } or { type: 'restore', state, reapply?: () => inputs }; got ${describeValue(item)}.`,
     );
   }
 }

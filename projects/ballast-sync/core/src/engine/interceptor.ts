@@ -6,8 +6,17 @@ import type { InputOutcome } from './view-model-config';
 /** An item an interceptor may put into the ViewModel's queue. */
 export type InterceptorQueueItem<I, S> =
   | { readonly type: 'input'; readonly input: I }
-  /** Replaces the State: bypasses the filter and guardian and emits no Input notifications. */
-  | { readonly type: 'restore'; readonly state: S };
+  /**
+   * Replaces the State: bypasses the filter and guardian and emits no Input notifications. With
+   * `reapply`, the Inputs it returns (read when the item is applied) are replayed on top of
+   * `state`, in order, through the InputHandler without outside effects (see `scope.isReplay`),
+   * and the result is what the State becomes: a rebase.
+   */
+  | {
+      readonly type: 'restore';
+      readonly state: S;
+      readonly reapply?: () => readonly I[];
+    };
 
 /**
  * Checks an Input when it is taken off the queue: returns a message to refuse it, or undefined to

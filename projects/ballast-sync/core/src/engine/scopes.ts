@@ -13,6 +13,14 @@ import type { RestartState } from './notifications';
 export interface InputHandlerScope<I, E, S> {
   /** Aborted when this Input is cancelled (Lifo) or the ViewModel is cleared. */
   readonly signal: AbortSignal;
+  /**
+   * Whether this is a replay: a Replica re-applying its unacknowledged Input on top of a newer
+   * Source State (a rebase). A replay has no outside effects: `postEvent()`, `sideJob()`,
+   * `cancelSideJob()` and `observeInputs()` do nothing (they already ran the first time), only the
+   * State updates of the handler's synchronous part count, and a replay that throws just ends
+   * this Input's optimistic effect. Skip work that must not run twice when it is true.
+   */
+  readonly isReplay: boolean;
   getCurrentState(): S;
   updateState(fn: (state: S) => S): void;
   /** Updates the State and returns the new one. */
