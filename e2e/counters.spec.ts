@@ -86,6 +86,36 @@ test.describe('sync counters page', () => {
     expect(Date.now() - fast).toBeLessThan(2 * delayMs);
   });
 
+  test('a Replica clicked faster than the round trip never shows a lower count (it rebases)', async ({
+    page,
+  }) => {
+    await openCounters(page, 400); // the demo's default delay: a round trip takes 800 ms
+    // Record every value the Replica's count shows, as it changes.
+    await count(page, 'counter-replica-1').evaluate((element) => {
+      const seen: string[] = [element.textContent ?? ''];
+      (window as unknown as { seen: string[] }).seen = seen;
+      new MutationObserver(() => seen.push(element.textContent ?? '')).observe(element, {
+        characterData: true,
+        childList: true,
+        subtree: true,
+      });
+    });
+    for (let click = 0; click < 4; click++) {
+      await increment(page, 'counter-replica-1');
+      await page.waitForTimeout(300);
+    }
+    await expectAllCounts(page, 4);
+
+    const seen = await page.evaluate(() => (window as unknown as { seen: string[] }).seen);
+    const values = seen.map((text) => Number(text.trim()));
+    expect(values, `the values shown: ${values.join(' → ')}`).toEqual(
+      [...values].sort((a, b) => a - b),
+    );
+    expect(values.at(-1)).toBe(4);
+    // States reflecting only the first clicks arrived while later ones were pending: rebased.
+    await expect(page.locator('[data-kind="rebased"]').first()).toContainText('Replica 1: rebased');
+  });
+
   test('the flow log shows the Inputs, States and acknowledgements that travelled', async ({
     page,
   }) => {

@@ -266,15 +266,31 @@ export class ReplicaSession<I, E, S> {
     this.armResendTimer();
   }
 
+  /**
+   * Applies a Source State. A Replica rebases: the Inputs the Source has not acknowledged yet (read
+   * when the State is applied) are replayed on top of it, so what the user sees never loses one of
+   * their Inputs; once all are acknowledged, the State is exactly the Source's.
+   */
   private apply(published: SyncedState<S>): void {
     this.applied = { state: published.state };
-    this.restore(() => this.context.emit({ type: 'StateApplied', state: published }));
+    let replayed = 0;
+    const reapply =
+      this.mode === 'forward-inputs'
+        ? () => {
+            replayed = this.pending.length;
+            return this.pending.map((pending) => pending.input);
+          }
+        : undefined;
+    this.restore(reapply, () => {
+      this.context.emit({ type: 'StateApplied', state: published });
+      if (replayed > 0) this.context.emit({ type: 'StateRebased', state: published, replayed });
+    });
   }
 
-  private restore(onApplied?: () => void): void {
+  private restore(reapply?: () => readonly I[], onApplied?: () => void): void {
     const state = (this.applied as { readonly state: S }).state;
     this.restoresInFlight++;
-    this.context.scope.sendToQueueAndAwaitCompletion({ type: 'restore', state }).then(
+    this.context.scope.sendToQueueAndAwaitCompletion({ type: 'restore', state, reapply }).then(
       () => {
         this.restoresInFlight--;
         onApplied?.();

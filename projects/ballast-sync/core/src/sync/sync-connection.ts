@@ -34,6 +34,11 @@ export type SyncNotification<I, S> =
   /** Replica or Spectator: it now follows this Source incarnation. */
   | { readonly type: 'SourceChanged'; readonly sourceId: string; readonly incarnation: string }
   | { readonly type: 'StateApplied'; readonly state: SyncedState<S> }
+  /**
+   * Replica: the State it applied was that Source State with its `replayed` unacknowledged Inputs
+   * re-applied on top, in order (a rebase), so it never goes back in time.
+   */
+  | { readonly type: 'StateRebased'; readonly state: SyncedState<S>; readonly replayed: number }
   /** Replica or Spectator: the adapter's link changed. */
   | { readonly type: 'LinkChanged'; readonly link: SyncLinkState }
   /** Source: an Input arrived (`duplicate` when it was already processed or is already held). */

@@ -11,6 +11,7 @@ import { createFaultyAdapter, type FaultyAdapter } from 'ballast-sync/testing';
 import {
   add,
   clearChannels,
+  neverGoesBack,
   SyncTestChannel,
   waitUntil,
   type ListInput,
@@ -160,6 +161,8 @@ async function check(commands: readonly Command[], seed: number): Promise<void> 
       expect(sentBy(replica).slice(0, idsOf(replica).length)).toEqual(idsOf(replica));
     }
     if (replica.alive) expect(replica.status).toBe('connected');
+    // It rebased its unacknowledged Inputs on every Source State: nothing it showed went back.
+    expect(neverGoesBack(replica.stateHistory())).toBe(true);
   }
   for (const spectator of live('spectator')) expect(spectator.status).toBe('connected');
   losses += network.stats().inputs.lost + network.stats().states.lost;
@@ -198,6 +201,7 @@ describe('over a lossy wire (5 % loss and 5 % duplicates of every message kind)'
 
     const ids = source.ids();
     expect(ids).toHaveLength(1000);
+    for (const replica of replicas) expect(neverGoesBack(replica.stateHistory())).toBe(true);
     expect(new Set(ids).size).toBe(1000);
     replicas.forEach((_, r) => {
       const own = ids.filter((id) => id.startsWith(`r${r}-`));

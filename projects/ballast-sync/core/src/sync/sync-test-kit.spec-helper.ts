@@ -87,6 +87,13 @@ export function listHandler(
   };
 }
 
+/** Whether every State of a history holds every id of the one before (nothing ever goes back). */
+export function neverGoesBack(history: readonly (readonly string[])[]): boolean {
+  return history.every(
+    (state, i) => i === 0 || (history[i - 1] ?? []).every((id) => state.includes(id)),
+  );
+}
+
 /** One macrotask turn: every queued microtask (adapter deliveries included) runs first. */
 export function macrotask(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 0));

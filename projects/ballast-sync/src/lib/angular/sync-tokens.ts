@@ -3,6 +3,7 @@ import {
   DefaultSyncConnection,
   InMemorySyncTransport,
   type ClientType,
+  type RetransmitOptions,
   type SyncConnection,
   type SyncConnectionAdapter,
   type SyncTransport,
@@ -28,6 +29,7 @@ export interface SyncConnectionFactoryOptions<I, E, S> {
   readonly bufferStates?: MonoTypeOperatorFunction<S>;
   readonly bufferInputs?: MonoTypeOperatorFunction<I>;
   readonly maxPendingInputs?: number;
+  readonly retransmit?: Partial<RetransmitOptions>;
 }
 
 /** Creates the {@link SyncConnection} of one ViewModel. */

@@ -1,4 +1,9 @@
-import { ballastError, ClientType, type InputStrategy } from 'ballast-sync/core';
+import {
+  ballastError,
+  ClientType,
+  type InputStrategy,
+  type RetransmitOptions,
+} from 'ballast-sync/core';
 import type { MonoTypeOperatorFunction } from 'rxjs';
 
 /** How one provided instance of a SyncViewModel takes part in its channel. */
@@ -13,6 +18,11 @@ export interface SyncViewModelOptions<I = unknown, S = unknown> {
   bufferInputs?: MonoTypeOperatorFunction<I>;
   /** Replica: how many Inputs may wait for the Source's acknowledgement (default 1000). */
   maxPendingInputs?: number;
+  /**
+   * How lost messages are recovered (default `{ intervalMs: 1000, maxIntervalMs: 30000 }`): see
+   * DefaultSyncConnectionOptions.
+   */
+  retransmit?: Partial<RetransmitOptions>;
 }
 
 const ROLES: readonly string[] = Object.values(ClientType);

@@ -87,6 +87,7 @@ export abstract class SyncViewModel<I, E, S> {
       ...(options.bufferStates && { bufferStates: options.bufferStates as never }),
       ...(options.bufferInputs && { bufferInputs: options.bufferInputs as never }),
       ...(options.maxPendingInputs !== undefined && { maxPendingInputs: options.maxPendingInputs }),
+      ...(options.retransmit && { retransmit: options.retransmit }),
     });
     this.clientId = this.connection.clientId;
     const status = signal<SyncStatus>('disconnected');

@@ -6,6 +6,7 @@ const KIND_LABEL: Record<FlowEntryKind, string> = {
   received: 'Input',
   published: 'State',
   acknowledged: 'Ack',
+  rebased: 'Rebase',
   warning: 'Warning',
 };
 

@@ -4,7 +4,8 @@ import type { SyncNotification } from 'ballast-sync';
 import type { CounterInput, CounterState, CounterViewModel } from './counter-view-model';
 
 /** What a {@link FlowEntry} reports. */
-export type FlowEntryKind = 'forwarded' | 'received' | 'published' | 'acknowledged' | 'warning';
+export type FlowEntryKind =
+  'forwarded' | 'received' | 'published' | 'acknowledged' | 'rebased' | 'warning';
 
 /** One line of the flow log. */
 export interface FlowEntry {
@@ -96,6 +97,14 @@ export class FlowLog {
       }
       case 'SourceSuperseded':
         return this.add('warning', () => `${name()} was superseded by a newer Source`);
+      case 'StateRebased': {
+        const { replayed, state } = notification;
+        return this.add(
+          'rebased',
+          () =>
+            `${name()}: rebased ${replayed} unacknowledged Input(s) on State v${state.version} (count ${state.state.count})`,
+        );
+      }
       case 'AcknowledgementOverdue': {
         const { count, waitedMs } = notification;
         return this.add(

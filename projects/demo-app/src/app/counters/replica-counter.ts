@@ -14,6 +14,8 @@ import { PropagationDelay } from './propagation-delay';
     provideSyncViewModel(CounterViewModel, () => ({
       role: 'replica',
       bufferInputs: inject(PropagationDelay).operator(),
+      // The artificial delay (both ways) is not a loss: wait longer than it before re-sending.
+      retransmit: { intervalMs: 2 * PropagationDelay.MAX_MS + 1000 },
     })),
   ],
   host: { '[attr.data-testid]': '"counter-replica-" + index()' },
