@@ -46,9 +46,18 @@ export { ballastError, ERROR_PREFIX } from './engine/errors';
 // Ballast Sync
 export { BallastSyncInterceptor } from './sync/ballast-sync-interceptor';
 export { ClientType } from './sync/sync-connection';
-export type { SyncConnection, SyncNotification, SyncStatus } from './sync/sync-connection';
+export type {
+  ActiveRole,
+  SyncConnection,
+  SyncNotification,
+  SyncStatus,
+} from './sync/sync-connection';
 export { DefaultSyncConnection } from './sync/default-sync-connection';
-export type { DefaultSyncConnectionOptions } from './sync/default-sync-connection';
+export type { DefaultSyncConnectionOptions } from './sync/sync-connection-options';
+export { InMemorySnapshotStore } from './sync/snapshot-store';
+export type { SnapshotStore } from './sync/snapshot-store';
+export { InMemorySyncElection } from './sync/sync-election';
+export type { SyncElection } from './sync/sync-election';
 export type {
   SyncConnectionAdapter,
   SyncLinkState,

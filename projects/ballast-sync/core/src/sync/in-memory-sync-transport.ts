@@ -1,7 +1,10 @@
+import { defer, finalize, type Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import { InMemoryChannel, type InMemorySyncAdapterStats } from './in-memory-channel';
 import { inMemoryAdapterOn, type InMemorySyncAdapter } from './in-memory-sync-adapter';
+import { InMemorySnapshotStore } from './snapshot-store';
 import type { SyncTransport } from './sync-connection-adapter';
+import { InMemorySyncElection, type SyncElection } from './sync-election';
 
 /**
  * In-memory channels by name: every ViewModel of an app that asks for channel "counter" shares
@@ -19,6 +22,8 @@ import type { SyncTransport } from './sync-connection-adapter';
  */
 export class InMemorySyncTransport implements SyncTransport {
   private readonly channels = new Map<string, InMemoryChannel<unknown, unknown>>();
+  private readonly elections = new Map<string, InMemorySyncElection>();
+  private readonly snapshots = new Map<string, InMemorySnapshotStore<unknown>>();
 
   /**
    * The adapter of channel `channel`: a light handle, so calling it again returns another object
@@ -28,15 +33,56 @@ export class InMemorySyncTransport implements SyncTransport {
    * const replica = new DefaultSyncConnection({ clientType: 'replica', adapter: transport.adapterFor('counter') });
    */
   adapterFor<I, E, S>(channel: string): InMemorySyncAdapter<I, E, S> {
-    if (typeof channel !== 'string' || channel.trim() === '') {
-      throw ballastError(
-        `adapterFor(channel) needs a non-empty channel name; got ${JSON.stringify(channel)}.`,
-      );
-    }
+    checkChannel('adapterFor', channel);
     return inMemoryAdapterOn<I, E, S>({
       find: () => this.channels.get(channel) as InMemoryChannel<I, S> | undefined,
       open: () => this.open(channel) as InMemoryChannel<I, S>,
     });
+  }
+
+  /**
+   * The election of channel `channel` (for the `'elected'` role): the earliest candidate still
+   * standing leads. Forgotten once nobody stands; the handle stays valid.
+   *
+   * @example
+   * new DefaultSyncConnection({ clientType: 'elected', adapter, election: transport.electionFor('todos'), snapshots: transport.snapshotStoreFor('todos') });
+   */
+  electionFor(channel: string): SyncElection {
+    checkChannel('electionFor', channel);
+    return {
+      campaign: (candidateId: string): Observable<boolean> =>
+        defer(() => {
+          let election = this.elections.get(channel);
+          if (!election) this.elections.set(channel, (election = new InMemorySyncElection()));
+          const joined = election;
+          return joined.campaign(candidateId).pipe(
+            finalize(() => {
+              if (joined.standing().length === 0 && this.elections.get(channel) === joined)
+                this.elections.delete(channel);
+            }),
+          );
+        }),
+    };
+  }
+
+  /**
+   * Where channel `channel` keeps its Source's latest snapshot, so that a Source created later in
+   * this app (a component shown again, an elected successor) continues from it. Kept for the
+   * transport's lifetime, one State per channel; `forgetSnapshot(channel)` drops one.
+   *
+   * @example
+   * new DefaultSyncConnection({ clientType: 'source', adapter, snapshots: transport.snapshotStoreFor('todos') });
+   */
+  snapshotStoreFor<S>(channel: string): InMemorySnapshotStore<S> {
+    checkChannel('snapshotStoreFor', channel);
+    let store = this.snapshots.get(channel);
+    if (!store) this.snapshots.set(channel, (store = new InMemorySnapshotStore()));
+    return store as InMemorySnapshotStore<S>;
+  }
+
+  /** Drops the snapshot kept for `channel`: its next Source starts from its own State. */
+  forgetSnapshot(channel: string): void {
+    this.snapshots.delete(channel);
   }
 
   /**
@@ -58,5 +104,13 @@ export class InMemorySyncTransport implements SyncTransport {
     });
     this.channels.set(name, channel);
     return channel;
+  }
+}
+
+function checkChannel(method: string, channel: string): void {
+  if (typeof channel !== 'string' || channel.trim() === '') {
+    throw ballastError(
+      `${method}(channel) needs a non-empty channel name; got ${JSON.stringify(channel)}.`,
+    );
   }
 }

@@ -26,6 +26,12 @@ interface PendingInput<I> {
 /** How many replaced Source incarnations a Replica remembers, to ignore their late States. */
 const RETIRED_SOURCES = 32;
 
+/** What a Replica promoted to Source hands over: its incarnation and its unacknowledged Inputs. */
+export interface HandOver<I> {
+  readonly incarnation: string;
+  readonly pending: readonly { readonly seq: number; readonly input: I }[];
+}
+
 /** Whether the session forwards its accepted Inputs (Replica) or only follows States (Spectator). */
 export type ReplicaMode = 'forward-inputs' | 'follow-only';
 
@@ -101,6 +107,14 @@ export class ReplicaSession<I, E, S> {
     }
     subscription.add(() => this.close());
     return subscription;
+  }
+
+  /** Its incarnation and the Inputs not acknowledged yet (for an elected Replica promoted to Source). */
+  handOver(): HandOver<I> {
+    return {
+      incarnation: this.context.incarnation,
+      pending: this.pending.map(({ seq, input }) => ({ seq, input })),
+    };
   }
 
   private onNotification(notification: BallastNotification<I, E, S>): void {

@@ -1,14 +1,17 @@
 import { identity, Subject, Subscription, type Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
+import { isThenable } from '../engine/is-thenable';
 import type { BallastNotification } from '../engine/notifications';
 import type { InputOutcome } from '../engine/view-model-config';
 import {
   SYNC_PROTOCOL_VERSION,
   syncedInputProblem,
+  syncSnapshotProblem,
   type SyncedInput,
   type SyncedState,
   type SyncSnapshot,
 } from './sync-messages';
+import type { HandOver } from './replica-session';
 import {
   Backoff,
   callAdapter,
@@ -60,6 +63,8 @@ export class SourceSession<I, E, S> {
   private readonly acknowledgements = new Map<string, number>();
   private readonly publishRequests = new Subject<S>();
   private active = true;
+  /** While the snapshot store loads: the Inputs this Source accepted meanwhile (replayed on it). */
+  private acceptedWhileLoading: I[] | undefined;
   /** What is down right now: the adapter's link, or its Input stream (re-subscribing). */
   private readonly down = new Set<'link' | 'stream'>();
   private changed = false;
@@ -69,16 +74,21 @@ export class SourceSession<I, E, S> {
   private readonly heartbeat: Backoff;
   private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly context: SyncSessionContext<I, E, S>) {
+  constructor(
+    private readonly context: SyncSessionContext<I, E, S>,
+    /** An elected Replica promoted to Source: its Inputs the previous Source had not acknowledged. */
+    private readonly handOver?: HandOver<I>,
+  ) {
     this.heartbeat = new Backoff(context.retransmit);
   }
 
   start(notifications: Observable<BallastNotification<I, E, S>>): Subscription {
-    const { adapter, clientId, bufferStates, resumeFrom } = this.context;
+    const { bufferStates, resumeFrom } = this.context;
     const subscription = new Subscription();
-    if (resumeFrom) this.resume(resumeFrom);
     subscription.add(
       notifications.subscribe((notification) => {
+        if (notification.type === 'InputAccepted' && this.acceptedWhileLoading)
+          this.acceptedWhileLoading.push(notification.input);
         if (notification.type !== 'StateChanged') return;
         this.changed = true;
         this.schedulePublish();
@@ -88,6 +98,60 @@ export class SourceSession<I, E, S> {
     subscription.add(
       this.publishRequests.pipe(bufferStates ?? identity).subscribe(() => this.publish()),
     );
+    subscription.add(() => this.leave());
+    const loaded = resumeFrom ?? this.load();
+    if (isThenable(loaded)) {
+      // Replicas wait (no Input is taken) until the snapshot is there; this Source's own Inputs
+      // apply meanwhile and are replayed on top of it.
+      this.acceptedWhileLoading = [];
+      loaded.then(
+        (snapshot) => this.begin(subscription, snapshot),
+        (error: unknown) => {
+          this.context.scope.reportError(error);
+          this.begin(subscription, undefined);
+        },
+      );
+    } else {
+      this.begin(subscription, loaded);
+    }
+    return subscription;
+  }
+
+  /** The State with every acknowledgement it reflects, for a Source that continues from it. */
+  snapshot(): SyncSnapshot<S> {
+    const acks: Record<string, number> = {};
+    for (const [incarnation, record] of this.replicas) acks[incarnation] = record.acknowledged;
+    return { protocol: SYNC_PROTOCOL_VERSION, state: this.context.scope.getCurrentState(), acks };
+  }
+
+  /** The snapshot store's latest snapshot (undefined without a store). */
+  private load(): SyncSnapshot<S> | undefined | Promise<SyncSnapshot<S> | undefined> {
+    const { snapshots } = this.context;
+    if (!snapshots) return undefined;
+    try {
+      return snapshots.load();
+    } catch (error) {
+      this.context.scope.reportError(error);
+      return undefined;
+    }
+  }
+
+  /** Continues from the snapshot (if any), then takes Replicas' Inputs as the channel's Source. */
+  private begin(subscription: Subscription, snapshot: SyncSnapshot<S> | undefined): void {
+    const replay = this.acceptedWhileLoading ?? [];
+    this.acceptedWhileLoading = undefined;
+    if (subscription.closed) return;
+    const problem = snapshot === undefined ? undefined : syncSnapshotProblem(snapshot);
+    if (problem !== undefined) {
+      this.context.scope.reportError(
+        ballastError(
+          `the Source of channel "${this.context.scope.viewModelName}" loaded a snapshot it cannot use (${problem}); it starts from its own State.`,
+        ),
+      );
+    } else if (snapshot) {
+      this.resume(snapshot, replay);
+    }
+    const { adapter, clientId } = this.context;
     const inputs = followAdapterStream(
       this.context,
       () => adapter.readInputsFromReplicas(clientId),
@@ -111,24 +175,17 @@ export class SourceSession<I, E, S> {
       );
     }
     subscription.add(inputs);
-    subscription.add(() => {
-      this.active = false;
-      clearTimeout(this.timer);
-      clearTimeout(this.heartbeatTimer);
-    });
     if (this.active && this.down.size === 0) this.context.setStatus('connected');
-    return subscription;
+    // Anything that changed while loading was held back: publish now.
+    this.changed = true;
+    this.schedulePublish();
   }
 
-  /** The State with every acknowledgement it reflects, for a Source that continues from it. */
-  snapshot(): SyncSnapshot<S> {
-    const acks: Record<string, number> = {};
-    for (const [incarnation, record] of this.replicas) acks[incarnation] = record.acknowledged;
-    return { protocol: SYNC_PROTOCOL_VERSION, state: this.context.scope.getCurrentState(), acks };
-  }
-
-  /** Continues from a snapshot: its State, and its acknowledgements (announced in the first State). */
-  private resume(snapshot: SyncSnapshot<S>): void {
+  /**
+   * Continues from a snapshot: its State (with `replay`, Inputs this Source accepted while it was
+   * loading, re-applied on top), and its acknowledgements (announced in the first State).
+   */
+  private resume(snapshot: SyncSnapshot<S>, replay: readonly I[]): void {
     for (const [incarnation, seq] of Object.entries(snapshot.acks)) {
       this.replicas.set(incarnation, {
         clientId: '',
@@ -140,7 +197,31 @@ export class SourceSession<I, E, S> {
       });
       this.acknowledgements.set(incarnation, seq);
     }
-    void this.context.scope.sendToQueue({ type: 'restore', state: snapshot.state });
+    // A promoted Replica's own Inputs that the snapshot does not reflect yet apply now, once.
+    const reflected = this.handOver ? (snapshot.acks[this.handOver.incarnation] ?? 0) : 0;
+    const inherited = (this.handOver?.pending ?? [])
+      .filter((pending) => pending.seq > reflected)
+      .map((pending) => pending.input);
+    const inputs = [...inherited, ...replay];
+    void this.context.scope.sendToQueue({
+      type: 'restore',
+      state: snapshot.state,
+      reapply: inputs.length > 0 ? () => inputs : undefined,
+    });
+  }
+
+  /** The ViewModel is cleared: unless superseded, what it holds is saved for the next Source. */
+  private leave(): void {
+    const wasSource = this.active && this.acceptedWhileLoading === undefined;
+    this.active = false;
+    clearTimeout(this.timer);
+    clearTimeout(this.heartbeatTimer);
+    if (wasSource) this.save();
+  }
+
+  private save(): void {
+    const { snapshots } = this.context;
+    if (snapshots) callAdapter(this.context, () => snapshots.save(this.snapshot()));
   }
 
   /**
@@ -302,7 +383,7 @@ export class SourceSession<I, E, S> {
    * Inputs that caused them (which settle a few microtasks later) travel as one State.
    */
   private schedulePublish(): void {
-    if (this.timer !== undefined || !this.active) return;
+    if (this.timer !== undefined || !this.active || this.acceptedWhileLoading) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.active) this.publishRequests.next(this.context.scope.getCurrentState());
@@ -329,6 +410,7 @@ export class SourceSession<I, E, S> {
     this.latest = published;
     this.heartbeat.reset();
     this.send(published, false);
+    this.save();
   }
 
   private send(published: SyncedState<S>, republished: boolean): void {

@@ -1,4 +1,6 @@
 import type { Observable } from 'rxjs';
+import type { SnapshotStore } from './snapshot-store';
+import type { SyncElection } from './sync-election';
 import type { SyncedInput, SyncedState } from './sync-messages';
 
 /**
@@ -61,4 +63,8 @@ export interface SyncConnectionAdapter<I, E, S> {
  */
 export interface SyncTransport {
   adapterFor<I, E, S>(channel: string): SyncConnectionAdapter<I, E, S>;
+  /** Optional: the channel's election, for the `'elected'` role. */
+  electionFor?(channel: string): SyncElection;
+  /** Optional: where the channel keeps its Source's latest snapshot (a new Source continues from it). */
+  snapshotStoreFor?<S>(channel: string): SnapshotStore<S>;
 }

@@ -4,9 +4,21 @@ import type { BallastNotification } from '../engine/notifications';
 import type { SyncLinkState } from './sync-connection-adapter';
 import type { SyncedInput, SyncedState } from './sync-messages';
 
-/** The role of a ViewModel in a channel. `ClientType.Replica` and `'replica'` are the same. */
-export const ClientType = { Source: 'source', Replica: 'replica', Spectator: 'spectator' } as const;
+/**
+ * The role of a ViewModel in a channel. `ClientType.Replica` and `'replica'` are the same.
+ * `'elected'`: one of the channel's elected participants is its Source, the others its Replicas
+ * (see `DefaultSyncConnection({ election })`).
+ */
+export const ClientType = {
+  Source: 'source',
+  Replica: 'replica',
+  Spectator: 'spectator',
+  Elected: 'elected',
+} as const;
 export type ClientType = (typeof ClientType)[keyof typeof ClientType];
+
+/** The role a participant plays right now (an elected one is a Source or a Replica). */
+export type ActiveRole = Exclude<ClientType, 'elected'>;
 
 /**
  * - `waiting-for-source`: a Replica or Spectator that follows no Source right now (none has
@@ -55,6 +67,8 @@ export type SyncNotification<I, S> =
       readonly republished: boolean;
     }
   | { readonly type: 'SourceSuperseded' }
+  /** Elected: it became the channel's Source, or a Replica, as a new `incarnation`. */
+  | { readonly type: 'RoleChanged'; readonly role: ActiveRole; readonly incarnation: string }
   /** Any role: an adapter stream failed; it is subscribed again after `retryInMs`. */
   | { readonly type: 'AdapterStreamFailed'; readonly error: unknown; readonly retryInMs: number };
 
@@ -72,5 +86,10 @@ export interface SyncConnection<I, E, S> {
   ): TeardownLogic;
   /** The current status first, then every change. */
   observeStatus(): Observable<SyncStatus>;
+  /**
+   * Optional: the role it plays right now, first the current one, then every change (only an
+   * elected participant changes). Without it, the role is `clientType`.
+   */
+  observeRole?(): Observable<ActiveRole>;
   observeSyncNotifications(): Observable<SyncNotification<I, S>>;
 }

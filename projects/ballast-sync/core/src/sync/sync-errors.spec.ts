@@ -35,7 +35,7 @@ describe('configuration errors are clear', () => {
     [
       'a bad clientType',
       { clientType: 'master', adapter },
-      /^ballast-sync: .*clientType must be one of 'source', 'replica', 'spectator'; got "master"/,
+      /^ballast-sync: .*clientType must be one of 'source', 'replica', 'spectator', 'elected'; got "master"/,
     ],
     [
       'a missing adapter',

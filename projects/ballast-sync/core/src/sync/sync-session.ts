@@ -3,6 +3,7 @@ import type { BallastInterceptorScope } from '../engine/interceptor';
 import { isThenable } from '../engine/is-thenable';
 import type { SyncNotification, SyncStatus } from './sync-connection';
 import type { SyncConnectionAdapter } from './sync-connection-adapter';
+import type { SnapshotStore } from './snapshot-store';
 import type { SyncSnapshot } from './sync-messages';
 
 /** How lost messages are recovered: the first wait, doubled after each attempt up to the maximum. */
@@ -25,6 +26,7 @@ export interface SyncSessionContext<I, E, S> {
   readonly maxPendingInputs: number;
   readonly retransmit: RetransmitOptions;
   readonly resumeFrom: SyncSnapshot<S> | undefined;
+  readonly snapshots: SnapshotStore<S> | undefined;
   emit(notification: SyncNotification<I, S>): void;
   setStatus(status: SyncStatus): void;
 }

@@ -11,6 +11,7 @@ import {
   BasicViewModel,
   DefaultSyncConnection,
   InMemorySyncAdapter,
+  type ActiveRole,
   type BallastInterceptor,
   type BallastLogger,
   type BallastNotification,
@@ -21,6 +22,8 @@ import {
   type RetransmitOptions,
   type SyncConnectionAdapter,
   type SyncNotification,
+  type SnapshotStore,
+  type SyncElection,
   type SyncSnapshot,
   type SyncStatus,
 } from 'ballast-sync/core';
@@ -130,6 +133,8 @@ export interface ParticipantOptions {
   retransmit?: Partial<RetransmitOptions>;
   resumeFrom?: SyncSnapshot<ListState>;
   inputQueue?: InputQueueOptions;
+  snapshots?: SnapshotStore<ListState>;
+  election?: SyncElection;
 }
 
 /** A ViewModel of the channel, with everything it and its connection reported since it started. */
@@ -137,6 +142,7 @@ export class Participant {
   readonly notifications: ListNotification[] = [];
   readonly sync: ListSyncNotification[] = [];
   readonly statuses: SyncStatus[] = [];
+  readonly roles: ActiveRole[] = [];
   readonly logs: LogEntry[] = [];
   readonly connection: DefaultSyncConnection<ListInput, never, ListState>;
   readonly vm: BasicViewModel<ListInput, never, ListState>;
@@ -157,8 +163,11 @@ export class Participant {
       clientId: options.clientId ?? name,
       retransmit: options.retransmit,
       resumeFrom: options.resumeFrom,
+      snapshots: options.snapshots,
+      election: options.election,
     });
     this.connection.observeStatus().subscribe((status) => this.statuses.push(status));
+    this.connection.observeRole().subscribe((role) => this.roles.push(role));
     this.connection.observeSyncNotifications().subscribe((n) => {
       this.sync.push(n);
       onActivity();
@@ -189,6 +198,11 @@ export class Participant {
   /** This run of its connection: what the Source's acknowledgements are keyed by. */
   get incarnation(): string {
     return this.connection.incarnation as string;
+  }
+
+  /** The role it plays right now (an elected one: 'source' while it leads, else 'replica'). */
+  get activeRole(): ActiveRole {
+    return this.roles[this.roles.length - 1] as ActiveRole;
   }
 
   get status(): SyncStatus {
@@ -286,9 +300,9 @@ export class SyncTestChannel {
     return this.participants.filter((p) => p.alive);
   }
 
-  /** The live Source that is the channel's active one, if any. */
+  /** The live Source that is the channel's active one, if any (an elected one leading counts). */
   activeSource(): Participant | undefined {
-    return this.live().find((p) => p.role === 'source' && p.status === 'connected');
+    return this.live().find((p) => p.activeRole === 'source' && p.status === 'connected');
   }
 
   /**
