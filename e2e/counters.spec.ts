@@ -142,15 +142,17 @@ test.describe('sync counters page', () => {
     );
   });
 
-  test('counters start afresh after visiting the todos page', async ({ page }) => {
+  test('counters continue where they were after visiting the todos page', async ({ page }) => {
     await openCounters(page);
     await increment(page, 'counter-source');
-    await expectAllCounts(page, 1);
+    await increment(page, 'counter-replica-2');
+    await expectAllCounts(page, 2);
     await page.getByRole('link', { name: 'Shared todos' }).click();
     await expect(page.getByTestId('todos-replica')).toBeVisible();
     await page.getByRole('link', { name: 'Sync counters' }).click();
-    await expectAllCounts(page, 0);
+    // The new Source continues from the channel's latest State (start: 'continue', the default).
+    await expectAllCounts(page, 2);
     await increment(page, 'counter-replica-1');
-    await expectAllCounts(page, 1);
+    await expectAllCounts(page, 3);
   });
 });

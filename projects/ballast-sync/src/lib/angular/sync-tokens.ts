@@ -4,6 +4,8 @@ import {
   InMemorySyncTransport,
   type ClientType,
   type RetransmitOptions,
+  type SnapshotStore,
+  type SyncElection,
   type SyncConnection,
   type SyncConnectionAdapter,
   type SyncTransport,
@@ -30,6 +32,10 @@ export interface SyncConnectionFactoryOptions<I, E, S> {
   readonly bufferInputs?: MonoTypeOperatorFunction<I>;
   readonly maxPendingInputs?: number;
   readonly retransmit?: Partial<RetransmitOptions>;
+  /** Source or elected: the channel's snapshot store, when the transport keeps one. */
+  readonly snapshots?: SnapshotStore<S>;
+  /** Elected: the channel's election. */
+  readonly election?: SyncElection;
 }
 
 /** Creates the {@link SyncConnection} of one ViewModel. */

@@ -8,8 +8,18 @@ import type { MonoTypeOperatorFunction } from 'rxjs';
 
 /** How one provided instance of a SyncViewModel takes part in its channel. */
 export interface SyncViewModelOptions<I = unknown, S = unknown> {
-  /** `'source'` (exactly one per channel), `'replica'` or `'spectator'`. */
+  /**
+   * `'source'` (exactly one per channel), `'replica'`, `'spectator'`, or `'elected'` (one of the
+   * channel's elected instances is its Source, the others Replicas; see `activeRole`).
+   */
   role: ClientType;
+  /**
+   * Source: `'continue'` (default) starts from the channel's latest State when a Source of it
+   * existed before in this app (a routed component shown again), with the acknowledgements that
+   * State carries, so Replicas lose nothing; `'fresh'` starts from the ViewModel's `initialState`.
+   * (An elected Source always continues.)
+   */
+  start?: 'continue' | 'fresh';
   /** Overrides the ViewModel's own strategy for this instance. */
   inputStrategy?: InputStrategy<I, S>;
   /** Source: when States are published (e.g. `delay(300)`); see DefaultSyncConnectionOptions. */
@@ -34,6 +44,11 @@ export function checkSyncViewModelOptions(options: SyncViewModelOptions, where: 
   if (!ROLES.includes(options.role)) {
     throw ballastError(
       `${where}: role must be one of ${ROLES.map((r) => `'${r}'`).join(', ')}; got ${JSON.stringify(options.role)}.`,
+    );
+  }
+  if (options.start !== undefined && options.start !== 'continue' && options.start !== 'fresh') {
+    throw ballastError(
+      `${where}: start must be 'continue' or 'fresh'; got ${JSON.stringify(options.start)}.`,
     );
   }
 }

@@ -273,7 +273,7 @@ describe('events', () => {
 describe('misuse', () => {
   it('rejects a role that is not one of the three', () => {
     expect(() => provideSyncViewModel(CounterViewModel, { role: 'boss' as never })).toThrow(
-      /^ballast-sync: provideSyncViewModel\(CounterViewModel\): role must be one of 'source', 'replica', 'spectator'; got "boss"/,
+      /^ballast-sync: provideSyncViewModel\(CounterViewModel\): role must be one of 'source', 'replica', 'spectator', 'elected'; got "boss"/,
     );
   });
 

@@ -12,13 +12,16 @@ import {
   BasicViewModel,
   createConsoleLogger,
   ballastError,
+  type ActiveRole,
   type BallastNotification,
   type BallastViewModelConfiguration,
   type ClientType,
   type InputOutcome,
+  type SnapshotStore,
   type SyncConnection,
   type SyncNotification,
   type SyncStatus,
+  type SyncTransport,
 } from 'ballast-sync/core';
 import { Observable, type Subscriber } from 'rxjs';
 import { takeConstructionOptions } from './sync-view-model-options';
@@ -59,6 +62,8 @@ export abstract class SyncViewModel<I, E, S> {
   readonly state: Signal<S>;
   /** Where this instance stands in its channel. */
   readonly status: Signal<SyncStatus>;
+  /** The role it plays right now: its `role`, or for `'elected'`, `'source'` while it leads. */
+  readonly activeRole: Signal<ActiveRole>;
   /** Events, each delivered at most once to the subscribers present; buffered while there are none. */
   readonly events$: Observable<E>;
   private readonly viewModel: BasicViewModel<I, E, S>;
@@ -80,10 +85,29 @@ export abstract class SyncViewModel<I, E, S> {
     const transport = inject(BALLAST_SYNC_TRANSPORT);
     this.name = config.name;
     this.role = options.role;
+    const elected = options.role === 'elected';
+    const election = elected ? transport.electionFor?.(config.name) : undefined;
+    if (elected && (!election || !transport.snapshotStoreFor)) {
+      throw ballastError(
+        `${new.target.name} has the role 'elected', but the sync transport has no election (electionFor). ` +
+          'Use the default in-memory transport, a cross-tab one, or give your transport electionFor() and snapshotStoreFor().',
+      );
+    }
+    // An elected successor always continues: `start` is the Source's choice alone.
+    const snapshots =
+      options.role === 'source' || elected
+        ? channelSnapshots<S>(
+            transport,
+            config.name,
+            elected ? 'continue' : (options.start ?? 'continue'),
+          )
+        : undefined;
     this.connection = inject(BALLAST_SYNC_CONNECTION_FACTORY)<I, E, S>({
       channel: config.name,
       clientType: options.role,
       adapter: transport.adapterFor<I, E, S>(config.name),
+      ...(snapshots && { snapshots }),
+      ...(election && { election }),
       ...(options.bufferStates && { bufferStates: options.bufferStates as never }),
       ...(options.bufferInputs && { bufferInputs: options.bufferInputs as never }),
       ...(options.maxPendingInputs !== undefined && { maxPendingInputs: options.maxPendingInputs }),
@@ -93,6 +117,9 @@ export abstract class SyncViewModel<I, E, S> {
     const status = signal<SyncStatus>('disconnected');
     this.connection.observeStatus().subscribe((value) => status.set(value));
     this.status = status.asReadonly();
+    const activeRole = signal<ActiveRole>(elected ? 'replica' : (options.role as ActiveRole));
+    this.connection.observeRole?.().subscribe((value) => activeRole.set(value));
+    this.activeRole = activeRole.asReadonly();
     this.viewModel = new BasicViewModel<I, E, S>({
       logger: createConsoleLogger({ level: isDevMode() ? 'warn' : 'error' }),
       ...config,
@@ -192,4 +219,18 @@ function injectDestroyRefIfInContext(): DestroyRef | undefined {
   } catch {
     return undefined; // outside an injection context: the subscription ends with the ViewModel
   }
+}
+
+/**
+ * The channel's snapshot store, when the transport keeps one: a Source continues from it
+ * (`'continue'`), or only saves to it (`'fresh'`: it starts from its initialState).
+ */
+function channelSnapshots<S>(
+  transport: SyncTransport,
+  channel: string,
+  start: 'continue' | 'fresh',
+): SnapshotStore<S> | undefined {
+  const store = transport.snapshotStoreFor?.<S>(channel);
+  if (!store || start === 'continue') return store;
+  return { load: () => undefined, save: (snapshot) => store.save(snapshot) };
 }
