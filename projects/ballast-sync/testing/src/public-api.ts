@@ -14,7 +14,7 @@
  *   your own adapter's users do.
  */
 export { runScenario } from './run-scenario';
-export type { Scenario, ScenarioResults } from './run-scenario';
+export type { Scenario, ScenarioResults, ScenarioScope } from './run-scenario';
 export { createFaultyAdapter } from './create-faulty-adapter';
 export type { FaultyAdapter, FaultyAdapterStats, FaultyMessageStats } from './faulty-adapter';
 export type { FaultyAdapterOptions, MessageFaults, StateFaults } from './faulty-adapter-options';

@@ -7,6 +7,7 @@ type Input =
   | { type: 'Say'; text: string }
   | { type: 'Boom' }
   | { type: 'Wait'; gate: Promise<void> }
+  | { type: 'Sleep'; ms: number }
   | { type: 'Job'; key: string; job: 'ok' | 'fail' | 'forever' };
 type Event = { type: 'Said'; text: string };
 type State = { total: number };
@@ -24,6 +25,10 @@ const handler: InputHandler<Input, Event, State> = (input, scope) => {
     case 'Wait':
       scope.noOp();
       return input.gate;
+    case 'Sleep':
+      return new Promise<void>((resolve) => setTimeout(resolve, input.ms)).then(() =>
+        scope.updateState((s) => ({ total: s.total + 1 })),
+      );
     case 'Job':
       return scope.sideJob(input.key, async (job) => {
         lastJobSignal = job.signal;
@@ -118,6 +123,87 @@ describe('runScenario()', () => {
     expect(lastJobSignal?.aborted).toBe(true);
   });
 
+  describe('timeoutMs covers the whole scenario, `running` included (as in ballast-test)', () => {
+    afterEach(() => jest.useRealTimers());
+
+    it('stops a 10-second Input after 1 second: only the initial State, timedOut', async () => {
+      jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick', 'setImmediate'] });
+      let outcome: unknown;
+      const scenario = runScenario({
+        ...base,
+        timeoutMs: 1000,
+        running: async (vm) => {
+          outcome = await vm.sendAndAwaitCompletion({ type: 'Sleep', ms: 10_000 });
+        },
+      });
+      await jest.advanceTimersByTimeAsync(1000);
+      const results = await scenario;
+      expect(results.timedOut).toBe(true);
+      expect(results.states).toEqual([{ total: 0 }]);
+      expect(results.latestState).toEqual({ total: 0 });
+      expect(results.cancelledInputs).toEqual([{ type: 'Sleep', ms: 10_000 }]);
+      expect(outcome).toEqual({ status: 'cancelled' }); // cancelled by clearing, at the deadline
+    });
+
+    it('aborts `signal` when it fires, and ignores what `running` does afterwards', async () => {
+      let signal: AbortSignal | undefined;
+      let sentAfterDeadline: unknown;
+      const results = await runScenario({
+        ...base,
+        timeoutMs: 20,
+        running: async (vm, scenario) => {
+          signal = scenario.signal;
+          await vm.sendAndAwaitCompletion(add(1));
+          await new Promise<void>((resolve) =>
+            scenario.signal.addEventListener('abort', () => resolve()),
+          );
+          try {
+            vm.trySend(add(100)); // too late: the ViewModel was cleared
+          } catch (error) {
+            sentAfterDeadline = error;
+          }
+          throw new Error('not reported: nobody awaits `running` any more');
+        },
+      });
+      expect(results.timedOut).toBe(true);
+      expect(results.latestState).toEqual({ total: 1 });
+      expect(String((signal?.reason as Error).message)).toMatch(
+        /^ballast-sync: the scenario timed out after 20 ms/,
+      );
+      expect(String((sentAfterDeadline as Error).message)).toMatch(/after it was cleared/);
+      expect(results.notifications.at(-1)).toEqual({
+        type: 'ViewModelStatusChanged',
+        status: 'Cleared',
+      });
+    });
+
+    it('with Infinity, never times out', async () => {
+      let open!: () => void;
+      setTimeout(() => open(), 30);
+      const results = await runScenario({
+        ...base,
+        timeoutMs: Infinity,
+        running: async (vm) => {
+          const gate = new Promise<void>((resolve) => (open = resolve));
+          await vm.sendAndAwaitCompletion({ type: 'Wait', gate });
+          await vm.sendAndAwaitCompletion(add(1));
+        },
+      });
+      expect(results.timedOut).toBe(false);
+      expect(results.latestState).toEqual({ total: 1 });
+    });
+
+    it('aborts `signal` once a scenario that finished in time is over', async () => {
+      let signal: AbortSignal | undefined;
+      const results = await runScenario({
+        ...base,
+        running: (_vm, scenario) => void (signal = scenario.signal),
+      });
+      expect(results.timedOut).toBe(false);
+      expect(signal?.aborted).toBe(true);
+    });
+  });
+
   it('records Events even without an event handler', async () => {
     const results = await runScenario({
       ...base,
@@ -131,6 +217,57 @@ describe('runScenario()', () => {
       { type: 'Said', text: 'world' },
     ]);
     expect(results.notifications.some((n) => n.type === 'EventEmitted')).toBe(false);
+    expect(results.deliveredEvents).toEqual([]);
+  });
+
+  it("records delivered Events (ballast-test's `events`) and Events the full buffer dropped", async () => {
+    const results = await runScenario({
+      ...base,
+      eventBuffer: { capacity: 1 },
+      running: async (vm) => {
+        vm.trySend({ type: 'Say', text: 'lost' });
+        vm.trySend({ type: 'Say', text: 'kept' }); // the buffer holds one: 'lost' is dropped
+        await vm.whenIdle();
+        vm.attachEventHandler(() => undefined);
+      },
+    });
+    expect(results.events.map((e) => e.text)).toEqual(['lost', 'kept']);
+    expect(results.droppedEvents.map((e) => e.text)).toEqual(['lost']);
+    expect(results.deliveredEvents.map((e) => e.text)).toEqual(['kept']);
+  });
+
+  it('lets `running` post an Event, recorded and delivered like any other', async () => {
+    const heard: string[] = [];
+    const results = await runScenario({
+      ...base,
+      eventHandler: (event) => void heard.push(event.text),
+      running: async (vm, scenario) => {
+        scenario.postEvent({ type: 'Said', text: 'from the test' });
+        await vm.sendAndAwaitCompletion({ type: 'Say', text: 'from the handler' });
+      },
+    });
+    expect(heard).toEqual(['from the test', 'from the handler']);
+    expect(results.events).toEqual(results.deliveredEvents);
+    expect(results.deliveredEvents.map((e) => e.text)).toEqual([
+      'from the test',
+      'from the handler',
+    ]);
+  });
+
+  it('keeps the message of an Input an input guard refused', async () => {
+    const guard: BallastInterceptor<Input, Event, State> = {
+      name: 'guard',
+      start: (scope) =>
+        void scope.addInputGuard((i) => (i.type === 'Boom' ? 'no booms' : undefined)),
+    };
+    const results = await runScenario({
+      ...base,
+      interceptors: [guard],
+      running: async (vm) => void (await vm.sendAndAwaitCompletion({ type: 'Boom' })),
+    });
+    expect(results.droppedInputs).toEqual([
+      { input: { type: 'Boom' }, reason: 'refused', message: 'no booms' },
+    ]);
   });
 
   it('delivers Events to its eventHandler and records the handler errors', async () => {

@@ -134,18 +134,33 @@ export class BasicViewModel<I, E, S> {
 
   /** Queues an Input now; returns false when it was dropped (queue full). */
   trySend(input: I): boolean {
-    this.checkCanSend('trySend', input);
+    this.checkCanSend('trySend', input, false);
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
-    const queued = this.queue.offer({ type: 'input', input, settle: undefined }, false) as boolean;
+    const item = { type: 'input', input, own: false, settle: undefined } as const;
+    const queued = this.queue.offer(item, false) as boolean;
     if (queued) this.pump();
     return queued;
   }
 
   /** Resolves once the Input is queued (waiting for room when the queue is full). */
   async send(input: I): Promise<void> {
-    this.checkCanSend('send', input);
+    this.checkCanSend('send', input, false);
+    return this.enqueue(input, false);
+  }
+
+  /**
+   * How a side job or the Event handler posts an Input (`scope.postInput()`): like `send()`, but
+   * still accepted while the ViewModel shuts down gracefully, so the work it is finishing is not
+   * lost (as in Ballast, whose main queue stays open while side jobs wind down).
+   */
+  private async postOwnInput(input: I): Promise<void> {
+    this.checkCanSend('postInput', input, true);
+    return this.enqueue(input, true);
+  }
+
+  private async enqueue(input: I, own: boolean): Promise<void> {
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
-    const offered = this.queue.offer({ type: 'input', input, settle: undefined }, true);
+    const offered = this.queue.offer({ type: 'input', input, own, settle: undefined }, true);
     if (offered === true) return this.pump();
     if (offered === false || !(await offered)) {
       throw ballastError(
@@ -170,7 +185,7 @@ export class BasicViewModel<I, E, S> {
    * if (outcome.status !== 'handled') showError(outcome);
    */
   async sendAndAwaitCompletion(input: I): Promise<InputOutcome> {
-    this.checkCanSend('sendAndAwaitCompletion', input);
+    this.checkCanSend('sendAndAwaitCompletion', input, false);
     this.processor.checkNotAwaitedByHandler('sendAndAwaitCompletion', input);
     return this.queueAndAwait(input);
   }
@@ -178,7 +193,8 @@ export class BasicViewModel<I, E, S> {
   private queueAndAwait(input: I): Promise<InputOutcome> {
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
     return new Promise<InputOutcome>((settle) => {
-      if (this.queue.offer({ type: 'input', input, settle }, true) === true) this.pump();
+      const item = { type: 'input', input, own: false, settle } as const;
+      if (this.queue.offer(item, true) === true) this.pump();
     });
   }
 
@@ -194,11 +210,14 @@ export class BasicViewModel<I, E, S> {
   }
 
   /**
-   * Stops accepting Inputs (those waiting for room in a full queue are dropped), lets queued items
-   * finish, waits for running Inputs and side jobs, then clears. Whatever is still running
-   * `gracePeriodMs` after the call is cancelled by clearing; `Infinity` waits for everything and
-   * never forces a clear (any finite period works too, even beyond `setTimeout`'s 2^31 - 1 ms).
-   * Resolves once cleared.
+   * Stops accepting Inputs from outside (`trySend()`, `send()`, `sendAndAwaitCompletion()`,
+   * interceptors; those waiting for room in a full queue are dropped), lets queued items finish,
+   * waits for running Inputs, side jobs and Event deliveries, then clears. Until then the
+   * ViewModel's own work may still post Inputs with `scope.postInput()` (side jobs and the Event
+   * handler), and they are handled, as in Ballast. Whatever is still running `gracePeriodMs`
+   * after the call is cancelled by clearing, however much is still being posted; `Infinity` waits
+   * for everything and never forces a clear (any finite period works too, even beyond
+   * `setTimeout`'s 2^31 - 1 ms). Resolves once cleared.
    *
    * @example
    * await vm.shutDownGracefully(10_000); // or Infinity: let running work finish, however long
@@ -214,7 +233,7 @@ export class BasicViewModel<I, E, S> {
     if (this.currentStatus === 'Cleared') return Promise.resolve();
     if (!this.shutdown) {
       this.setStatus('ShuttingDown');
-      this.queue.dropWaiting('shutting-down');
+      this.queue.dropWaiting('shutting-down', (item) => !item.own);
       const cancelTimer = setLongTimeout(() => this.clear(), gracePeriodMs);
       this.shutdown = new Promise<void>((resolve) =>
         this.clearedCallbacks.push(() => {
@@ -266,9 +285,10 @@ export class BasicViewModel<I, E, S> {
       getState: () => this.state,
       setState: (state) => this.setState(state),
       postEvent: (event) => this.events.post(event),
-      postInput: (input) => this.send(input),
+      postInput: (input) => this.send(input), // an interceptor's: from outside
+      postOwnInput: (input) => this.postOwnInput(input), // a side job's, the Event handler's
       postInputAndAwait: (input) => {
-        this.checkCanSend('sendToQueueAndAwaitCompletion', input);
+        this.checkCanSend('sendToQueueAndAwaitCompletion', input, false);
         return this.queueAndAwait(input);
       },
       restore: (item, settle) => this.restore(item.state, settle, item.reapply),
@@ -318,11 +338,19 @@ export class BasicViewModel<I, E, S> {
     this.pump();
   }
 
-  private checkCanSend(method: string, input: I): void {
-    if (this.currentStatus !== 'Running') {
+  /** `own`: posted by a side job or the Event handler, which may still post while shutting down. */
+  private checkCanSend(method: string, input: I, own: boolean): void {
+    if (this.currentStatus === 'Cleared') {
       throw ballastError(
-        `${method}() was called on ViewModel "${this.name}" after it was ${this.currentStatus === 'Cleared' ? 'cleared' : 'asked to shut down'}; ` +
-          'it accepts no more Inputs. Stop sending when its owner is destroyed, or create a new ViewModel.',
+        `${method}() was called on ViewModel "${this.name}" after it was cleared; it accepts no more Inputs. ` +
+          'Stop sending when its owner is destroyed, or create a new ViewModel.',
+      );
+    }
+    if (this.currentStatus === 'ShuttingDown' && !own) {
+      throw ballastError(
+        `${method}() was called on ViewModel "${this.name}" after it was asked to shut down; it accepts no more Inputs ` +
+          'from outside (only its side jobs and Event handler may still post them, with scope.postInput(), until it is ' +
+          'cleared). Stop sending when its owner is destroyed, or create a new ViewModel.',
       );
     }
     if (input === undefined || input === null) {
@@ -335,9 +363,12 @@ export class BasicViewModel<I, E, S> {
     if (this.processor.pump()) this.checkIdle();
   }
 
-  /** The shutdown item was reached: everything queued before it was dispatched. */
+  /**
+   * The shutdown item was reached: everything queued before it was dispatched. Only Inputs the
+   * ViewModel's own work posted can follow it; they run too, and it clears once all is idle (or
+   * when the grace period is over).
+   */
   private finishShutdown(): void {
-    this.queue.drain('shutting-down');
     void this.whenIdle().then(() => this.clear());
   }
 

@@ -8,7 +8,8 @@ export interface EventBusHost<I, E, S> {
   readonly name: string;
   readonly logger: BallastLogger;
   notify(notification: BallastNotification<I, E, S>): void;
-  postInput(input: I): Promise<void>;
+  /** Queues an Input posted by the Event handler (still accepted while the ViewModel shuts down). */
+  postOwnInput(input: I): Promise<void>;
   onEventsSettled(): void;
 }
 
@@ -31,7 +32,7 @@ export class EventBus<I, E, S> {
     private readonly host: EventBusHost<I, E, S>,
     private readonly capacity: number,
   ) {
-    this.scope = { postInput: (input) => host.postInput(input) };
+    this.scope = { postInput: (input) => host.postOwnInput(input) };
   }
 
   /** Whether Events are waiting for (or being delivered to) a handler. */

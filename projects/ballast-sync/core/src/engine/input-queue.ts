@@ -3,7 +3,12 @@ import type { InputOutcome, QueueOverflow } from './view-model-config';
 
 /** One item of the ViewModel's single queue. `settle` reports how it ended. */
 export type QueueItem<I, S> = (
-  | { readonly type: 'input'; readonly input: I }
+  | {
+      readonly type: 'input';
+      readonly input: I;
+      /** Posted by the ViewModel's own side job or Event handler: kept while shutting down. */
+      readonly own: boolean;
+    }
   | { readonly type: 'restore'; readonly state: S; readonly reapply?: () => readonly I[] }
   | { readonly type: 'shutdown' }
 ) & { settle: ((outcome: InputOutcome) => void) | undefined };
@@ -96,9 +101,16 @@ export class InputQueue<I, S> {
     this.dropWaiting(reason);
   }
 
-  /** Drops the Inputs still waiting for room (they were never queued). */
-  dropWaiting(reason: InputDropReason): void {
-    for (const waiter of this.waiters.splice(0)) {
+  /** Drops the Inputs still waiting for room (they were never queued): all, or those `which` selects. */
+  dropWaiting(
+    reason: InputDropReason,
+    which: (item: InputItem<I, S>) => boolean = () => true,
+  ): void {
+    const dropped: Waiter<I, S>[] = [];
+    const kept: Waiter<I, S>[] = [];
+    for (const waiter of this.waiters) (which(waiter.item) ? dropped : kept).push(waiter);
+    this.waiters.splice(0, this.waiters.length, ...kept);
+    for (const waiter of dropped) {
       this.onDrop(waiter.item, reason);
       waiter.admitted(false);
     }

@@ -51,7 +51,10 @@ export interface SideJobScope<I, E, S> {
   readonly currentStateWhenStarted: S;
   /** Aborted when the job is restarted, cancelled, or the ViewModel is cleared. */
   readonly signal: AbortSignal;
-  /** Queues an Input (resolves once queued). Throws once the job is cancelled. */
+  /**
+   * Queues an Input (resolves once queued; rejects once the job is cancelled). Also accepted while
+   * the ViewModel shuts down gracefully, until it is cleared: the Input is then still handled.
+   */
   postInput(input: I): Promise<void>;
   /** Posts an Event. Throws once the job is cancelled. */
   postEvent(event: E): void;
@@ -59,7 +62,10 @@ export interface SideJobScope<I, E, S> {
 
 /** What an event handler may do. */
 export interface EventHandlerScope<I> {
-  /** Queues an Input (resolves once queued). */
+  /**
+   * Queues an Input (resolves once queued). Also accepted while the ViewModel shuts down
+   * gracefully, until it is cleared: the Input is then still handled.
+   */
   postInput(input: I): Promise<void>;
 }
 

@@ -12,7 +12,8 @@ export type SideJobOperation<I, E, S> =
 export interface SideJobHost<I, E, S> {
   notify(notification: BallastNotification<I, E, S>): void;
   getState(): S;
-  postInput(input: I): Promise<void>;
+  /** Queues an Input posted by a side job (still accepted while the ViewModel shuts down). */
+  postOwnInput(input: I): Promise<void>;
   postEvent(event: E): void;
   onJobSettled(): void;
 }
@@ -119,7 +120,7 @@ export class SideJobRunner<I, E, S> {
       signal,
       postInput(input: I) {
         checkActive('postInput');
-        return host.postInput(input);
+        return host.postOwnInput(input);
       },
       postEvent(event: E) {
         checkActive('postEvent');
