@@ -437,7 +437,11 @@ export class BasicViewModel<I, E, S> {
     });
   }
 
-  private isIdle(): boolean {
+  /**
+   * Whether nothing is queued or running, no side job runs and no Event awaits delivery (what
+   * `whenIdle()` waits for); true once cleared.
+   */
+  isIdle(): boolean {
     return (
       this.currentStatus === 'Cleared' ||
       (this.queue.size === 0 &&

@@ -48,7 +48,9 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   private readonly notifications$ = new Subject<SyncNotification<I, S>>();
   private readonly role$: BehaviorSubject<ActiveRole>;
   private readonly retransmit: RetransmitOptions;
+  private readonly changes$ = new Subject<void>();
   private scope: BallastInterceptorScope<I, E, S> | undefined;
+  private session: { isSynced(): boolean } | undefined;
   private source: SourceSession<I, E, S> | undefined;
   private currentIncarnation: string | undefined;
 
@@ -86,6 +88,37 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     return this.source.snapshot();
   }
 
+  /**
+   * Whether nothing of this connection is on its way: a Replica has no unacknowledged Input and
+   * no Source State waiting to be applied; a Source has published every change and acknowledgement
+   * and its adapter handed them over. True once cleared (nothing more will happen).
+   */
+  isSynced(): boolean {
+    return this.session?.isSynced() ?? true;
+  }
+
+  /**
+   * Resolves once {@link isSynced} holds (at once if it does). With the ViewModel's `whenIdle()`
+   * this is what a test or a server render waits for, instead of guessing a number of turns.
+   *
+   * @example
+   * replica.trySend({ type: 'Increment', by: 1 });
+   * await connection.whenSynced(); // acknowledged: the Source has it
+   */
+  whenSynced(): Promise<void> {
+    if (this.isSynced()) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const subscription = this.changes$.subscribe({
+        next: () => {
+          if (!this.isSynced()) return;
+          subscription.unsubscribe();
+          resolve();
+        },
+        complete: resolve,
+      });
+    });
+  }
+
   connect(
     scope: BallastInterceptorScope<I, E, S>,
     notifications: Observable<BallastNotification<I, E, S>>,
@@ -99,10 +132,12 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     const subscription = this.startSession(scope, notifications);
     return () => {
       subscription.unsubscribe();
+      this.session = undefined;
       this.status$.next('disconnected');
       this.status$.complete();
       this.notifications$.complete();
       this.role$.complete();
+      this.changes$.complete();
     };
   }
 
@@ -142,15 +177,22 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
         snapshots: this.options.snapshots,
         emit: (notification) => this.notifications$.next(notification),
         setStatus: (status) => status !== this.status$.value && this.status$.next(status),
+        changed: () => this.changes$.next(),
       };
     };
     switch (this.clientType) {
-      case ClientType.Source:
-        return (this.source = new SourceSession(contextFor(createClientId()))).start(notifications);
+      case ClientType.Source: {
+        const source =
+          (this.session =
+          this.source =
+            new SourceSession(contextFor(createClientId())));
+        return source.start(notifications);
+      }
       case ClientType.Replica:
       case ClientType.Spectator: {
         const mode = this.clientType === ClientType.Replica ? 'forward-inputs' : 'follow-only';
-        return new ReplicaSession(contextFor(createClientId()), mode).start(notifications);
+        const replica = (this.session = new ReplicaSession(contextFor(createClientId()), mode));
+        return replica.start(notifications);
       }
       case ClientType.Elected: {
         const elected = new ElectedSession(
@@ -168,6 +210,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
           },
           (error) => scope.reportError(error),
         );
+        this.session = elected;
         return elected.start(notifications);
       }
     }

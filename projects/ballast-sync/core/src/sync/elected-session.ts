@@ -55,6 +55,11 @@ export class ElectedSession<I, E, S> {
     return subscription;
   }
 
+  /** Whether the role it plays now has nothing on its way. */
+  isSynced(): boolean {
+    return this.current?.session.isSynced() ?? true;
+  }
+
   private become(role: ElectedRole, notifications: Observable<BallastNotification<I, E, S>>): void {
     if (this.current?.role === role) return;
     const handOver =

@@ -43,14 +43,19 @@ export class InMemoryChannel<I, S> {
   private readonly linkObservers = new Map<Subscriber<SyncLinkState>, SyncLinkState>();
   private current: SyncedState<S> | undefined;
   private deliveries: (() => void)[] = [];
+  /** Told once the deliveries queued before them were made (publications waiting to be handed over). */
+  private afterFlush: (() => void)[] = [];
 
   /** @param onIdle called each time the channel becomes idle (holds nothing, see {@link isIdle}). */
   constructor(private readonly onIdle: () => void = () => undefined) {}
 
-  publish(state: SyncedState<S>): void {
-    if (state.sourceId !== this.source?.id) return; // from a superseded Source, which already knows it
+  /** Resolves once every reader was handed the State (undefined when there is none to wait for). */
+  publish(state: SyncedState<S>): Promise<void> | undefined {
+    if (state.sourceId !== this.source?.id) return undefined; // from a superseded Source, which already knows it
     this.current = state;
+    if (this.readers.size === 0) return undefined;
     for (const reader of this.readers) this.deliver(() => reader.next(state));
+    return new Promise<void>((delivered) => this.afterFlush.push(delivered));
   }
 
   forward(input: SyncedInput<I>): void {
@@ -147,6 +152,9 @@ export class InMemoryChannel<I, S> {
     // Deliveries queued while flushing run in this same pass, keeping one global order.
     for (let i = 0; i < this.deliveries.length; i++) (this.deliveries[i] as () => void)();
     this.deliveries = [];
+    const delivered = this.afterFlush;
+    this.afterFlush = [];
+    for (const done of delivered) done();
     this.releaseIfIdle();
   }
 

@@ -67,11 +67,12 @@ export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E,
   private readonly channel =
     (refForNextAdapter as ChannelRef<I, S> | undefined) ?? ownChannel<I, S>();
 
-  sendSynchronizedStateToReplicas(state: SyncedState<S>): void {
+  /** Resolves once every reader was handed the State, so a Source knows when it is delivered. */
+  sendSynchronizedStateToReplicas(state: SyncedState<S>): Promise<void> | undefined {
     const problem = syncedStateProblem(state);
     if (problem)
       throw ballastError(`sendSynchronizedStateToReplicas() needs a SyncedState: ${problem}.`);
-    this.channel.find()?.publish(state);
+    return this.channel.find()?.publish(state);
   }
 
   sendInputToSource(input: SyncedInput<I>): void {

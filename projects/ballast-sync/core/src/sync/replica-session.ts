@@ -109,6 +109,14 @@ export class ReplicaSession<I, E, S> {
     return subscription;
   }
 
+  /**
+   * Whether it has nothing on its way: no Input waiting for an acknowledgement and no Source State
+   * waiting to be applied.
+   */
+  isSynced(): boolean {
+    return this.pending.length === 0 && this.restoresInFlight === 0;
+  }
+
   /** Its incarnation and the Inputs not acknowledged yet (for an elected Replica promoted to Source). */
   handOver(): HandOver<I> {
     return {
@@ -274,6 +282,7 @@ export class ReplicaSession<I, E, S> {
     if (count === 0) return;
     this.released = Math.max(0, this.released - count);
     this.context.emit({ type: 'InputsAcknowledged', upToSeq });
+    this.context.changed();
     // Progress: the wait starts over from the first interval.
     this.backoff.reset();
     this.disarmResendTimer();
@@ -308,12 +317,16 @@ export class ReplicaSession<I, E, S> {
       () => {
         this.restoresInFlight--;
         onApplied?.();
+        this.context.changed();
         // A local Input may have completed between this restore and now (parallel()): its own
         // check was skipped because this restore was still in flight.
         if (this.mode === 'forward-inputs') this.reapplyIfOverwritten();
       },
       // The ViewModel is shutting down or cleared: nothing left to keep in sync.
-      () => this.restoresInFlight--,
+      () => {
+        this.restoresInFlight--;
+        this.context.changed();
+      },
     );
   }
 

@@ -68,6 +68,8 @@ export class SourceSession<I, E, S> {
   /** What is down right now: the adapter's link, or its Input stream (re-subscribing). */
   private readonly down = new Set<'link' | 'stream'>();
   private changed = false;
+  /** Publications the adapter has not said it handed over yet. */
+  private deliveriesInFlight = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private version = 0;
   private latest: SyncedState<S> | undefined;
@@ -115,6 +117,20 @@ export class SourceSession<I, E, S> {
       this.begin(subscription, loaded);
     }
     return subscription;
+  }
+
+  /**
+   * Whether it has nothing on its way: its snapshot is loaded, every change and acknowledgement is
+   * published, and every publication was handed over by the adapter (when it says so).
+   */
+  isSynced(): boolean {
+    if (!this.active) return true; // superseded or cleared: nothing more will happen
+    return (
+      this.acceptedWhileLoading === undefined &&
+      !this.changed &&
+      this.acknowledgements.size === 0 &&
+      this.deliveriesInFlight === 0
+    );
   }
 
   /** The State with every acknowledgement it reflects, for a Source that continues from it. */
@@ -411,13 +427,21 @@ export class SourceSession<I, E, S> {
     this.heartbeat.reset();
     this.send(published, false);
     this.save();
+    this.context.changed();
   }
 
   private send(published: SyncedState<S>, republished: boolean): void {
     this.context.emit({ type: 'StatePublished', state: published, republished });
-    callAdapter(this.context, () =>
+    const delivered = callAdapter(this.context, () =>
       this.context.adapter.sendSynchronizedStateToReplicas(published),
     );
+    if (delivered) {
+      this.deliveriesInFlight++;
+      void delivered.then(() => {
+        this.deliveriesInFlight--;
+        this.context.changed();
+      });
+    }
     clearTimeout(this.heartbeatTimer);
     this.heartbeatTimer = startTimer(() => {
       if (this.active && this.latest) this.send(this.latest, true);
@@ -430,6 +454,7 @@ export class SourceSession<I, E, S> {
     clearTimeout(this.timer);
     clearTimeout(this.heartbeatTimer);
     this.context.setStatus('superseded');
+    this.context.changed();
     this.context.emit({ type: 'SourceSuperseded' });
     this.context.scope.logger.warn(
       `ballast-sync: the Source of channel "${this.context.scope.viewModelName}" was superseded by a newer Source; ` +

@@ -40,7 +40,10 @@ export type SyncLinkState = 'connected' | 'no-source' | 'disconnected';
 // E is unused but kept so adapters are typed like their ViewModels, as in Ballast.
 // eslint-disable-next-line @typescript-eslint/no-unused-vars
 export interface SyncConnectionAdapter<I, E, S> {
-  /** Source: publish a State to every Replica and Spectator. */
+  /**
+   * Source: publish a State to every Replica and Spectator. A returned Promise that settles once
+   * the State was handed over lets the Source's `whenSynced()` (and Angular's stability) wait for it.
+   */
   sendSynchronizedStateToReplicas(state: SyncedState<S>): void | Promise<void>;
   /** Replica: send an Input to the Source (losing it is allowed: it is re-sent). */
   sendInputToSource(input: SyncedInput<I>): void | Promise<void>;

@@ -92,4 +92,8 @@ export interface SyncConnection<I, E, S> {
    */
   observeRole?(): Observable<ActiveRole>;
   observeSyncNotifications(): Observable<SyncNotification<I, S>>;
+  /** Optional: whether nothing of this connection is on its way (see DefaultSyncConnection). */
+  isSynced?(): boolean;
+  /** Optional: resolves once `isSynced()` holds. */
+  whenSynced?(): Promise<void>;
 }

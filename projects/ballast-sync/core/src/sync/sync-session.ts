@@ -29,19 +29,26 @@ export interface SyncSessionContext<I, E, S> {
   readonly snapshots: SnapshotStore<S> | undefined;
   emit(notification: SyncNotification<I, S>): void;
   setStatus(status: SyncStatus): void;
+  /** Something that `isSynced()` depends on changed (lets `whenSynced()` re-check). */
+  changed(): void;
 }
 
-/** Calls an adapter method, reporting a synchronous throw or a rejected Promise as `UnhandledError`. */
+/**
+ * Calls an adapter method, reporting a synchronous throw or a rejected Promise as `UnhandledError`.
+ * Returns a Promise that settles (never rejects) when an asynchronous call does, else undefined.
+ */
 export function callAdapter<I, E, S>(
   context: SyncSessionContext<I, E, S>,
-  call: () => void | Promise<void>,
-): void {
+  call: () => void | Promise<void> | undefined,
+): Promise<void> | undefined {
   try {
     const result = call();
-    if (isThenable(result)) result.then(undefined, (error) => context.scope.reportError(error));
+    if (isThenable(result))
+      return result.then(undefined, (error: unknown) => context.scope.reportError(error));
   } catch (error) {
     context.scope.reportError(error);
   }
+  return undefined;
 }
 
 /**
