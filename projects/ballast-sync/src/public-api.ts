@@ -10,11 +10,17 @@ export type { SyncViewModelOptions } from './lib/angular/sync-view-model-options
 export {
   provideBallastSync,
   withInMemoryAdapter,
+  withInMemoryTransport,
+  withStabilityTimeout,
   withSyncConnection,
   withSyncTransport,
 } from './lib/angular/provide-ballast-sync';
 export type { BallastSyncFeature } from './lib/angular/provide-ballast-sync';
-export { BALLAST_SYNC_CONNECTION_FACTORY, BALLAST_SYNC_TRANSPORT } from './lib/angular/sync-tokens';
+export {
+  BALLAST_SYNC_CONNECTION_FACTORY,
+  BALLAST_SYNC_STABILITY_TIMEOUT,
+  BALLAST_SYNC_TRANSPORT,
+} from './lib/angular/sync-tokens';
 export type {
   SyncConnectionFactory,
   SyncConnectionFactoryOptions,

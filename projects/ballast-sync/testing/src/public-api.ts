@@ -16,5 +16,7 @@
 export { runScenario } from './run-scenario';
 export type { Scenario, ScenarioResults, ScenarioScope } from './run-scenario';
 export { createFaultyAdapter } from './create-faulty-adapter';
+export { createTestTransport } from './create-test-transport';
+export type { TestSyncTransport } from './create-test-transport';
 export type { FaultyAdapter, FaultyAdapterStats, FaultyMessageStats } from './faulty-adapter';
 export type { FaultyAdapterOptions, MessageFaults, StateFaults } from './faulty-adapter-options';

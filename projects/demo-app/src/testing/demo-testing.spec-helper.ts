@@ -1,18 +1,16 @@
 import type { ComponentFixture } from '@angular/core/testing';
 
 /**
- * Lets sync happen, then renders: in-memory deliveries are microtasks and the Source publishes in
- * a macrotask, so a few macrotask rounds settle a click (with the propagation delay at 0).
+ * Lets sync happen, then renders: every SyncViewModel keeps the app unstable (Angular's
+ * PendingTasks) until its Inputs ran and its sync work arrived, propagation delay included.
  */
-export async function settle(fixture: ComponentFixture<unknown>, rounds = 4): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+export async function settle(fixture: ComponentFixture<unknown>): Promise<void> {
   await fixture.whenStable();
 }
 
-/** Waits `ms` of real time, then settles. */
-export async function settleAfter(fixture: ComponentFixture<unknown>, ms: number): Promise<void> {
-  await new Promise((resolve) => setTimeout(resolve, ms));
-  await settle(fixture);
+/** Renders what the ViewModels hold right now, without waiting for sync. */
+export function renderNow(fixture: ComponentFixture<unknown>): void {
+  fixture.detectChanges();
 }
 
 /** The element matching `selector` (fails the test when there is none). */

@@ -1,4 +1,12 @@
-import { ChangeDetectionStrategy, Component, Injectable, inject, input } from '@angular/core';
+import {
+  ApplicationRef,
+  ChangeDetectionStrategy,
+  Component,
+  Injectable,
+  inject,
+  input,
+} from '@angular/core';
+import { TestBed } from '@angular/core/testing';
 import type { InputHandler } from 'ballast-sync/core';
 import { SyncViewModel } from './sync-view-model';
 import { provideSyncViewModel } from './provide-sync-view-model';
@@ -92,7 +100,10 @@ export class SpectatorCounterComponent {
   readonly testId = input('spectator');
 }
 
-/** Lets in-memory deliveries (microtasks) and Source publications (a macrotask) happen. */
-export async function settle(rounds = 3): Promise<void> {
-  for (let i = 0; i < rounds; i++) await new Promise((resolve) => setTimeout(resolve, 0));
+/**
+ * Waits until the app is stable: every SyncViewModel holds a pending task while its Inputs run or
+ * its sync work is on its way, so this is exactly "everything arrived", not a guessed number of turns.
+ */
+export async function settle(): Promise<void> {
+  await TestBed.inject(ApplicationRef).whenStable();
 }

@@ -2,20 +2,24 @@ import { makeEnvironmentProviders, type EnvironmentProviders, type Provider } fr
 import { ballastError, InMemorySyncTransport, type SyncTransport } from 'ballast-sync/core';
 import {
   BALLAST_SYNC_CONNECTION_FACTORY,
+  BALLAST_SYNC_STABILITY_TIMEOUT,
   BALLAST_SYNC_TRANSPORT,
   type SyncConnectionFactory,
 } from './sync-tokens';
 
-/** A feature of {@link provideBallastSync}, made by one of the `with*()` functions. */
+/**
+ * A feature of {@link provideBallastSync}, made by one of the `with*()` functions. Opaque: its
+ * `ɵ` members are internal.
+ */
 export interface BallastSyncFeature {
-  readonly kind: 'transport' | 'connection';
-  readonly providers: readonly Provider[];
+  readonly ɵkind: 'transport' | 'connection' | 'stability';
+  readonly ɵproviders: readonly Provider[];
 }
 
 const FEATURE = Symbol('ballast-sync feature');
 
-function feature(kind: BallastSyncFeature['kind'], providers: Provider[]): BallastSyncFeature {
-  return Object.assign({ kind, providers }, { [FEATURE]: true });
+function feature(kind: BallastSyncFeature['ɵkind'], providers: Provider[]): BallastSyncFeature {
+  return Object.assign({ ɵkind: kind, ɵproviders: providers }, { [FEATURE]: true });
 }
 
 /**
@@ -29,26 +33,52 @@ export function provideBallastSync(...features: BallastSyncFeature[]): Environme
   for (const f of features) {
     if (f === null || typeof f !== 'object' || !(FEATURE in f)) {
       throw ballastError(
-        'provideBallastSync() takes features made by withInMemoryAdapter(), withSyncTransport() or withSyncConnection().',
+        'provideBallastSync() takes features made by withInMemoryTransport(), withSyncTransport(), ' +
+          'withSyncConnection() or withStabilityTimeout().',
       );
     }
-    if (kinds.has(f.kind))
-      throw ballastError(`provideBallastSync() got two ${f.kind} features; keep one.`);
-    kinds.add(f.kind);
+    if (kinds.has(f.ɵkind))
+      throw ballastError(`provideBallastSync() got two ${f.ɵkind} features; keep one.`);
+    kinds.add(f.ɵkind);
   }
-  return makeEnvironmentProviders(features.flatMap((f) => f.providers));
+  return makeEnvironmentProviders(features.flatMap((f) => f.ɵproviders));
 }
 
 /**
  * Shares States and Inputs in memory between the ViewModels of this app (the default).
  *
  * @example
- * provideBallastSync(withInMemoryAdapter())
+ * provideBallastSync(withInMemoryTransport())
  */
-export function withInMemoryAdapter(): BallastSyncFeature {
+export function withInMemoryTransport(): BallastSyncFeature {
   return feature('transport', [
     { provide: BALLAST_SYNC_TRANSPORT, useFactory: () => new InMemorySyncTransport() },
   ]);
+}
+
+/**
+ * The name this feature had before: it provides a transport (in-memory channels by name), of
+ * which each channel's adapter is an `InMemorySyncAdapter`.
+ *
+ * @deprecated Use {@link withInMemoryTransport}.
+ */
+export const withInMemoryAdapter = withInMemoryTransport;
+
+/**
+ * How long a SyncViewModel may keep the app unstable (Angular's `PendingTasks`) while its Inputs
+ * run or its sync work is on its way (default 10 000 ms). Past it Angular stops waiting for that
+ * instance (a dev-mode warning names it), so a never-settling handler cannot hang a server render.
+ *
+ * @example
+ * provideBallastSync(withStabilityTimeout(2_000)) // e.g. on the server
+ */
+export function withStabilityTimeout(ms: number): BallastSyncFeature {
+  if (typeof ms !== 'number' || !(ms > 0)) {
+    throw ballastError(
+      `withStabilityTimeout(ms) needs a number of ms > 0 (Infinity to wait forever); got ${String(ms)}.`,
+    );
+  }
+  return feature('stability', [{ provide: BALLAST_SYNC_STABILITY_TIMEOUT, useValue: ms }]);
 }
 
 /**

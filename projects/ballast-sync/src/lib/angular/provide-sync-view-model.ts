@@ -3,12 +3,12 @@ import { ballastError } from 'ballast-sync/core';
 import { SyncViewModel } from './sync-view-model';
 import {
   checkSyncViewModelOptions,
-  constructWithOptions,
+  syncViewModelOptionsToken,
   type SyncViewModelOptions,
 } from './sync-view-model-options';
 
 /** A SyncViewModel subclass whose constructor takes no arguments (it calls `super(config)`). */
-export type SyncViewModelClass<T> = abstract new () => T;
+export type SyncViewModelClass<T> = new () => T;
 
 type InputOf<T> = T extends SyncViewModel<infer I, infer _E, infer _S> ? I : never;
 type StateOf<T> = T extends SyncViewModel<infer _I, infer _E, infer S> ? S : never;
@@ -40,19 +40,28 @@ export function provideSyncViewModel<T extends object>(
     );
   }
   const where = `provideSyncViewModel(${viewModelClass.name})`;
-  const resolve = (): SyncViewModelOptions => {
-    const resolved = (typeof options === 'function'
-      ? options()
-      : options) as unknown as SyncViewModelOptions;
+  const resolve = (): SyncViewModelOptions<InputOf<T>, StateOf<T>> => {
+    let resolved: SyncViewModelOptions<InputOf<T>, StateOf<T>>;
+    if (typeof options !== 'function') resolved = options;
+    else {
+      try {
+        resolved = options();
+      } catch (error) {
+        throw ballastError(
+          `${where}: the options factory threw: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        );
+      }
+    }
     checkSyncViewModelOptions(resolved, where);
     return resolved;
   };
   if (typeof options !== 'function') resolve(); // static options fail fast, at provide time
-  const concrete = viewModelClass as unknown as new () => T;
   return [
     {
-      provide: viewModelClass,
-      useFactory: () => constructWithOptions(resolve(), () => new concrete()),
+      provide: syncViewModelOptionsToken<InputOf<T>, StateOf<T>>(viewModelClass),
+      useFactory: resolve,
     },
+    { provide: viewModelClass, useClass: viewModelClass },
   ];
 }

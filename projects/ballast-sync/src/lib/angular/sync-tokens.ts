@@ -54,3 +54,14 @@ export const BALLAST_SYNC_CONNECTION_FACTORY = new InjectionToken<SyncConnection
     },
   },
 );
+
+/**
+ * How long, in ms, a SyncViewModel may keep the app unstable (Angular's `PendingTasks`) while its
+ * Inputs are queued or running or its sync work is on its way (default 10 000). Past it, Angular
+ * stops waiting for that instance (a dev-mode warning names it), so a handler that never settles
+ * cannot hang a server render or `whenStable()` forever. Set it with `withStabilityTimeout(ms)`.
+ */
+export const BALLAST_SYNC_STABILITY_TIMEOUT = new InjectionToken<number>(
+  'ballast-sync: stability timeout',
+  { providedIn: 'root', factory: () => 10_000 },
+);

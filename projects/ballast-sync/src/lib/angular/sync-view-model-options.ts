@@ -1,3 +1,4 @@
+import { InjectionToken } from '@angular/core';
 import {
   ballastError,
   ClientType,
@@ -37,9 +38,14 @@ export interface SyncViewModelOptions<I = unknown, S = unknown> {
 
 const ROLES: readonly string[] = Object.values(ClientType);
 
-export function checkSyncViewModelOptions(options: SyncViewModelOptions, where: string): void {
+export function checkSyncViewModelOptions<I, S>(
+  options: SyncViewModelOptions<I, S>,
+  where: string,
+): void {
   if (options === null || typeof options !== 'object') {
-    throw ballastError(`${where} needs options { role: 'source' | 'replica' | 'spectator' }.`);
+    throw ballastError(
+      `${where} needs options { role: 'source' | 'replica' | 'spectator' | 'elected' }.`,
+    );
   }
   if (!ROLES.includes(options.role)) {
     throw ballastError(
@@ -53,31 +59,23 @@ export function checkSyncViewModelOptions(options: SyncViewModelOptions, where: 
   }
 }
 
+/** One options token per SyncViewModel class, so that several kinds can share an injector. */
+const tokens = new WeakMap<object, InjectionToken<SyncViewModelOptions>>();
+
 /**
- * The options of the SyncViewModel being constructed right now. provideSyncViewModel's factory sets
- * them around `new Type()`, and the SyncViewModel constructor takes them (like Angular's own
- * injection context, a stack so nested constructions stay correct).
+ * The DI token that carries the options `provideSyncViewModel(viewModelClass, …)` gave, read by the
+ * SyncViewModel constructor with `inject()`.
  */
-let constructing: SyncViewModelOptions | undefined;
-
-export function constructWithOptions<T>(options: SyncViewModelOptions, construct: () => T): T {
-  const outer = constructing;
-  constructing = options;
-  try {
-    return construct();
-  } finally {
-    constructing = outer;
-  }
-}
-
-export function takeConstructionOptions(viewModelClass: string): SyncViewModelOptions {
-  const options = constructing;
-  if (!options) {
-    throw ballastError(
-      `${viewModelClass} was created without a role. Provide it with ` +
-        `providers: [provideSyncViewModel(${viewModelClass}, { role: 'source' | 'replica' | 'spectator' })].`,
+export function syncViewModelOptionsToken<I, S>(viewModelClass: {
+  readonly name: string;
+}): InjectionToken<SyncViewModelOptions<I, S>> {
+  let token = tokens.get(viewModelClass);
+  if (!token) {
+    token = new InjectionToken<SyncViewModelOptions>(
+      `ballast-sync: options of ${viewModelClass.name}`,
     );
+    tokens.set(viewModelClass, token);
   }
-  constructing = undefined; // only the outermost SyncViewModel of this construction gets them
-  return options;
+  // The token is typed per class by provideSyncViewModel(), which alone provides it.
+  return token as InjectionToken<SyncViewModelOptions<I, S>>;
 }

@@ -6,6 +6,7 @@ import {
   inject,
   InjectionToken,
   Injector,
+  runInInjectionContext,
   signal,
 } from '@angular/core';
 import { TestBed, type ComponentFixture } from '@angular/core/testing';
@@ -241,15 +242,51 @@ describe('select()', () => {
 });
 
 describe('events', () => {
-  it('delivers Events to events$ subscribers, buffering them while there are none', async () => {
+  it('delivers Events to onEvent handlers, buffering them while there are none', async () => {
     const vm = TestBed.createComponent(SourceCounterComponent).componentInstance.vm;
     vm.trySend({ type: 'Announce', message: 'early' });
     const received: string[] = [];
-    const subscription = vm.events$.subscribe((e) => received.push(e.message));
+    const ref = vm.onEvent((e) => received.push(e.message), { injector: TestBed.inject(Injector) });
     vm.trySend({ type: 'Announce', message: 'late' });
-    await settle();
+    await vm.whenIdle();
     expect(received).toEqual(['early', 'late']);
-    subscription.unsubscribe();
+    ref.destroy();
+  });
+
+  it('onEvent outside an injection context and without an injector is a clear error', () => {
+    const vm = TestBed.createComponent(SourceCounterComponent).componentInstance.vm;
+    expect(() => vm.onEvent(() => undefined)).toThrow(
+      /^ballast-sync: onEvent\(\) must be called in an injection context .* or be given \{ injector \}/,
+    );
+  });
+
+  it('onEvent with an injector that is already destroyed is a clear error, and subscribes nothing', async () => {
+    const vm = TestBed.createComponent(SourceCounterComponent).componentInstance.vm;
+    const gone = createEnvironmentInjector([], TestBed.inject(EnvironmentInjector));
+    gone.destroy();
+    const received: string[] = [];
+    expect(() => vm.onEvent((e) => received.push(e.message), { injector: gone })).toThrow(
+      /^ballast-sync: onEvent\(\) on counter was given an injector that is already destroyed/,
+    );
+    vm.trySend({ type: 'Announce', message: 'nobody listens' });
+    await vm.whenIdle();
+    expect(received).toEqual([]);
+  });
+
+  it('a child toggled 20 times delivers one Event once, not 21 times', async () => {
+    const vm = TestBed.createComponent(SourceCounterComponent).componentInstance.vm;
+    const received: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      const child = createEnvironmentInjector([], TestBed.inject(EnvironmentInjector));
+      runInInjectionContext(child, () => vm.onEvent((e) => received.push(e.message)));
+      child.destroy();
+    }
+    const last = createEnvironmentInjector([], TestBed.inject(EnvironmentInjector));
+    runInInjectionContext(last, () => vm.onEvent((e) => received.push(e.message)));
+    vm.trySend({ type: 'Announce', message: 'once' });
+    await vm.whenIdle();
+    expect(received).toEqual(['once']);
+    last.destroy();
   });
 
   it('detaches an onEvent handler when its injector is destroyed', async () => {
@@ -264,7 +301,7 @@ describe('events', () => {
     await settle();
     expect(received).toEqual(['one']);
     const late: string[] = [];
-    vm.events$.subscribe((e) => late.push(e.message));
+    vm.onEvent((e) => late.push(e.message), { injector: TestBed.inject(Injector) });
     await settle();
     expect(late).toEqual(['two']); // buffered while nobody listened, delivered once
   });

@@ -2,11 +2,13 @@ import {
   computed,
   DestroyRef,
   inject,
-  Injector,
   isDevMode,
-  signal,
+  PendingTasks,
+  untracked,
+  type Injector,
   type Signal,
 } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import {
   BallastSyncInterceptor,
   BasicViewModel,
@@ -23,9 +25,13 @@ import {
   type SyncStatus,
   type SyncTransport,
 } from 'ballast-sync/core';
-import { Observable, type Subscriber } from 'rxjs';
-import { takeConstructionOptions } from './sync-view-model-options';
-import { BALLAST_SYNC_CONNECTION_FACTORY, BALLAST_SYNC_TRANSPORT } from './sync-tokens';
+import { merge, Observable, of, type Subscriber } from 'rxjs';
+import { syncViewModelOptionsToken, type SyncViewModelOptions } from './sync-view-model-options';
+import {
+  BALLAST_SYNC_CONNECTION_FACTORY,
+  BALLAST_SYNC_STABILITY_TIMEOUT,
+  BALLAST_SYNC_TRANSPORT,
+} from './sync-tokens';
 
 /** Configuration of a {@link SyncViewModel}: a ViewModel configuration whose `name` is required. */
 export interface SyncViewModelConfig<I, E, S> extends BallastViewModelConfiguration<I, E, S> {
@@ -41,7 +47,9 @@ export interface EventSubscriptionRef {
 /**
  * An injectable ViewModel whose State is shared with every other instance of the same name, exposed
  * as signals. Extend it, and provide it per component with its role through `provideSyncViewModel`.
- * It is cleared when its injector is destroyed.
+ * It is cleared when its injector is destroyed. While its Inputs run or its sync work is on its
+ * way, it keeps the app unstable (Angular's `PendingTasks`), so `whenStable()`, server rendering
+ * and hydration wait for it (bounded: see `withStabilityTimeout`).
  *
  * @example
  * \@Injectable()
@@ -55,8 +63,9 @@ export interface EventSubscriptionRef {
 export abstract class SyncViewModel<I, E, S> {
   /** The channel name. */
   readonly name: string;
+  /** The role asked for in `provideSyncViewModel` (`'elected'` included). */
   readonly role: ClientType;
-  /** This instance's id on the wire (Source States list acknowledgements by it). */
+  /** This instance's id on the wire. */
   readonly clientId: string;
   /** The current State. */
   readonly state: Signal<S>;
@@ -64,14 +73,21 @@ export abstract class SyncViewModel<I, E, S> {
   readonly status: Signal<SyncStatus>;
   /** The role it plays right now: its `role`, or for `'elected'`, `'source'` while it leads. */
   readonly activeRole: Signal<ActiveRole>;
-  /** Events, each delivered at most once to the subscribers present; buffered while there are none. */
-  readonly events$: Observable<E>;
   private readonly viewModel: BasicViewModel<I, E, S>;
   private readonly connection: SyncConnection<I, E, S>;
+  private readonly events: Observable<E>;
   private readonly destroyRef = inject(DestroyRef);
+  /** Holds a pending task if this instance is busy (see keepAppUnstableWhileBusy). */
+  private readonly checkStability: () => void;
 
   protected constructor(config: SyncViewModelConfig<I, E, S>) {
-    const options = takeConstructionOptions(new.target.name);
+    const options = inject(syncViewModelOptionsToken<I, S>(new.target), { optional: true });
+    if (!options) {
+      throw ballastError(
+        `${new.target.name} was created without a role. Provide it with ` +
+          `providers: [provideSyncViewModel(${new.target.name}, { role: 'source' | 'replica' | 'spectator' | 'elected' })].`,
+      );
+    }
     if (
       config === null ||
       typeof config !== 'object' ||
@@ -82,55 +98,31 @@ export abstract class SyncViewModel<I, E, S> {
         `${new.target.name} needs a name in super({ name, initialState, inputHandler }); it is the sync channel.`,
       );
     }
-    const transport = inject(BALLAST_SYNC_TRANSPORT);
     this.name = config.name;
     this.role = options.role;
-    const elected = options.role === 'elected';
-    const election = elected ? transport.electionFor?.(config.name) : undefined;
-    if (elected && (!election || !transport.snapshotStoreFor)) {
-      throw ballastError(
-        `${new.target.name} has the role 'elected', but the sync transport has no election (electionFor). ` +
-          'Use the default in-memory transport, a cross-tab one, or give your transport electionFor() and snapshotStoreFor().',
-      );
-    }
-    // An elected successor always continues: `start` is the Source's choice alone.
-    const snapshots =
-      options.role === 'source' || elected
-        ? channelSnapshots<S>(
-            transport,
-            config.name,
-            elected ? 'continue' : (options.start ?? 'continue'),
-          )
-        : undefined;
-    this.connection = inject(BALLAST_SYNC_CONNECTION_FACTORY)<I, E, S>({
-      channel: config.name,
-      clientType: options.role,
-      adapter: transport.adapterFor<I, E, S>(config.name),
-      ...(snapshots && { snapshots }),
-      ...(election && { election }),
-      ...(options.bufferStates && { bufferStates: options.bufferStates as never }),
-      ...(options.bufferInputs && { bufferInputs: options.bufferInputs as never }),
-      ...(options.maxPendingInputs !== undefined && { maxPendingInputs: options.maxPendingInputs }),
-      ...(options.retransmit && { retransmit: options.retransmit }),
-    });
+    this.connection = this.createConnection(config.name, options, new.target.name);
     this.clientId = this.connection.clientId;
-    const status = signal<SyncStatus>('disconnected');
-    this.connection.observeStatus().subscribe((value) => status.set(value));
-    this.status = status.asReadonly();
-    const activeRole = signal<ActiveRole>(elected ? 'replica' : (options.role as ActiveRole));
-    this.connection.observeRole?.().subscribe((value) => activeRole.set(value));
-    this.activeRole = activeRole.asReadonly();
     this.viewModel = new BasicViewModel<I, E, S>({
       logger: createConsoleLogger({ level: isDevMode() ? 'warn' : 'error' }),
       ...config,
-      ...(options.inputStrategy && { inputStrategy: options.inputStrategy as never }),
+      ...(options.inputStrategy && { inputStrategy: options.inputStrategy }),
       interceptors: [...(config.interceptors ?? []), new BallastSyncInterceptor(this.connection)],
     });
-    const state = signal(this.viewModel.getCurrentState());
-    this.viewModel.observeStates().subscribe((value) => state.set(value));
-    this.state = state.asReadonly();
-    this.events$ = this.createEvents();
+    // Before toSignal's own clean-up, so that the signals see the last status ('disconnected').
     this.destroyRef.onDestroy(() => this.viewModel.clear());
+    const fixedRole = options.role === 'elected' ? 'replica' : options.role;
+    // Untracked: a ViewModel created while a template renders (a lazy getter) must neither
+    // subscribe nor write signals inside that reactive context (NG0602, NG0600).
+    [this.state, this.status, this.activeRole] = untracked(
+      () =>
+        [
+          toSignal(this.viewModel.observeStates(), { requireSync: true }),
+          toSignal(this.connection.observeStatus(), { requireSync: true }),
+          toSignal(this.connection.observeRole?.() ?? of(fixedRole), { requireSync: true }),
+        ] as const,
+    );
+    this.events = this.createEvents();
+    this.checkStability = this.keepAppUnstableWhileBusy();
   }
 
   /**
@@ -147,22 +139,30 @@ export abstract class SyncViewModel<I, E, S> {
 
   /** Queues an Input now; returns false when it was dropped (see the InputDropped notification). */
   trySend(input: I): boolean {
-    return this.viewModel.trySend(input);
+    const queued = this.viewModel.trySend(input);
+    this.checkStability();
+    return queued;
   }
 
   /** Resolves once the Input is queued. */
   send(input: I): Promise<void> {
-    return this.viewModel.send(input);
+    const queued = this.viewModel.send(input);
+    this.checkStability();
+    return queued;
   }
 
   /** Resolves with the Input's outcome once it was handled, rejected, cancelled, dropped or failed. */
   sendAndAwaitCompletion(input: I): Promise<InputOutcome> {
-    return this.viewModel.sendAndAwaitCompletion(input);
+    const outcome = this.viewModel.sendAndAwaitCompletion(input);
+    this.checkStability();
+    return outcome;
   }
 
   /**
-   * Calls `handler` for every Event until the caller's injector (or `options.injector`) is
-   * destroyed, `destroy()` is called, or this ViewModel is cleared.
+   * Calls `handler` for every Event (each delivered once to the handlers present; buffered while
+   * there are none) until the caller's injector (or `options.injector`) is destroyed, `destroy()`
+   * is called, or this ViewModel is cleared. Call it in an injection context (a constructor or a
+   * field initializer), or pass `{ injector }`, as with `takeUntilDestroyed` and `toSignal`.
    *
    * @example
    * constructor() { this.vm.onEvent((event) => this.toast.show(event.message)); }
@@ -170,12 +170,10 @@ export abstract class SyncViewModel<I, E, S> {
   onEvent(handler: (event: E) => void, options?: { injector?: Injector }): EventSubscriptionRef {
     if (typeof handler !== 'function')
       throw ballastError('onEvent(handler) needs a function (event) => void.');
-    const subscription = this.events$.subscribe(handler);
-    const destroy = () => subscription.unsubscribe();
-    const callerDestroyRef = options?.injector?.get(DestroyRef) ?? injectDestroyRefIfInContext();
-    const unregister = callerDestroyRef?.onDestroy(destroy);
-    subscription.add(() => unregister?.());
-    return { destroy };
+    const destroyRef = callerDestroyRef(options?.injector, this.name);
+    const subscription = this.events.subscribe(handler);
+    subscription.add(destroyRef.onDestroy(() => subscription.unsubscribe()));
+    return { destroy: () => subscription.unsubscribe() };
   }
 
   /** The engine's notifications (Inputs, Events, States, side jobs), in order. */
@@ -188,9 +186,127 @@ export abstract class SyncViewModel<I, E, S> {
     return this.connection.observeSyncNotifications();
   }
 
-  /** Resolves when nothing is queued or running in this instance (useful in tests). */
+  /** Resolves when nothing is queued or running in this instance. */
   whenIdle(): Promise<void> {
     return this.viewModel.whenIdle();
+  }
+
+  /**
+   * Resolves once this instance is idle and nothing of its sync work is on its way: a Replica's
+   * Inputs are all acknowledged by the Source and the State that acknowledged them is applied; a
+   * Source's changes are published and handed to its readers. What tests await instead of
+   * guessing turns (in a TestBed test, `fixture.whenStable()` waits for it too).
+   *
+   * @example
+   * replica.vm.trySend({ type: 'Increment', by: 1 });
+   * await replica.vm.whenSynced(); // the Source has it; other instances got its State
+   */
+  async whenSynced(): Promise<void> {
+    for (;;) {
+      await this.viewModel.whenIdle();
+      await this.connection.whenSynced?.();
+      if (this.isSettled()) return;
+    }
+  }
+
+  private isSettled(): boolean {
+    return this.viewModel.isIdle() && (this.connection.isSynced?.() ?? true);
+  }
+
+  private createConnection(
+    channel: string,
+    options: SyncViewModelOptions<I, S>,
+    className: string,
+  ): SyncConnection<I, E, S> {
+    const transport = inject(BALLAST_SYNC_TRANSPORT);
+    const elected = options.role === 'elected';
+    const election = elected ? transport.electionFor?.(channel) : undefined;
+    if (elected && (!election || !transport.snapshotStoreFor)) {
+      throw ballastError(
+        `${className} has the role 'elected', but the sync transport has no election (electionFor). ` +
+          'Use the default in-memory transport, a cross-tab one, or give your transport electionFor() and snapshotStoreFor().',
+      );
+    }
+    // An elected successor always continues: `start` is the Source's choice alone.
+    const snapshots =
+      options.role === 'source' || elected
+        ? channelSnapshots<S>(
+            transport,
+            channel,
+            elected ? 'continue' : (options.start ?? 'continue'),
+          )
+        : undefined;
+    return inject(BALLAST_SYNC_CONNECTION_FACTORY)<I, E, S>({
+      channel,
+      clientType: options.role,
+      adapter: transport.adapterFor<I, E, S>(channel),
+      ...(snapshots && { snapshots }),
+      ...(election && { election }),
+      ...(options.bufferStates && { bufferStates: options.bufferStates }),
+      ...(options.bufferInputs && { bufferInputs: options.bufferInputs }),
+      ...(options.maxPendingInputs !== undefined && { maxPendingInputs: options.maxPendingInputs }),
+      ...(options.retransmit && { retransmit: options.retransmit }),
+    });
+  }
+
+  /**
+   * Holds a `PendingTasks` task while this instance is busy (an Input queued or running, a side
+   * job, an Event on its way, sync work on its way), released once `whenSynced()` resolves, or
+   * after the stability timeout (with a dev-mode warning) so that nothing waits forever. Checked
+   * after each Input this instance is given, and a microtask after each notification (an Input
+   * from a Replica is announced before it runs). Returns the check.
+   */
+  private keepAppUnstableWhileBusy(): () => void {
+    const pendingTasks = inject(PendingTasks);
+    const timeoutMs = inject(BALLAST_SYNC_STABILITY_TIMEOUT);
+    let release: (() => void) | undefined;
+    let gaveUp = false;
+    const done = (): void => {
+      const releasing = release;
+      release = undefined;
+      releasing?.();
+    };
+    const check = (): void => {
+      if (release || gaveUp || this.viewModel.status === 'Cleared' || this.isSettled()) return;
+      const task = pendingTasks.add();
+      const timer = setLongTimeout(() => {
+        gaveUp = true;
+        if (isDevMode()) {
+          console.warn(
+            `ballast-sync: ${this.name} (${this.role}) kept the app unstable for ${timeoutMs} ms ` +
+              '(an Input that never settles, or a Source that never answers?); Angular no longer waits for it. ' +
+              'Fix the handler, or raise withStabilityTimeout().',
+          );
+        }
+        done();
+      }, timeoutMs);
+      release = () => {
+        timer();
+        task();
+      };
+      void this.whenSynced().then(() => {
+        gaveUp = false;
+        done();
+      });
+    };
+    let scheduled = false;
+    const subscription = merge(
+      this.viewModel.observeNotifications(),
+      this.connection.observeSyncNotifications(),
+    ).subscribe(() => {
+      if (scheduled) return;
+      scheduled = true;
+      queueMicrotask(() => {
+        scheduled = false;
+        check();
+      });
+    });
+    this.destroyRef.onDestroy(() => {
+      subscription.unsubscribe();
+      done();
+    });
+    untracked(check);
+    return () => untracked(check);
   }
 
   private createEvents(): Observable<E> {
@@ -213,12 +329,40 @@ export abstract class SyncViewModel<I, E, S> {
   }
 }
 
-function injectDestroyRefIfInContext(): DestroyRef | undefined {
+/** Runs `callback` after `ms` (never for Infinity); returns what cancels it. */
+function setLongTimeout(callback: () => void, ms: number): () => void {
+  if (!Number.isFinite(ms)) return () => undefined;
+  const timer = setTimeout(callback, Math.min(ms, 2 ** 31 - 1));
+  return () => clearTimeout(timer);
+}
+
+/**
+ * The DestroyRef of `injector`, or of the current injection context, resolved before anything is
+ * subscribed; a clear error when there is none or it is already destroyed.
+ */
+function callerDestroyRef(injector: Injector | undefined, channel: string): DestroyRef {
+  let destroyRef: DestroyRef;
   try {
-    return inject(DestroyRef);
-  } catch {
-    return undefined; // outside an injection context: the subscription ends with the ViewModel
+    destroyRef = injector ? injector.get(DestroyRef) : inject(DestroyRef);
+  } catch (cause) {
+    if (injector) {
+      throw ballastError(
+        `onEvent() on ${channel} was given an injector that is already destroyed; nothing would ever end the subscription.`,
+        { cause },
+      );
+    }
+    throw ballastError(
+      'onEvent() must be called in an injection context (a constructor or a field initializer), ' +
+        'or be given { injector }, so that it ends when its caller is destroyed.',
+      { cause },
+    );
   }
+  if (destroyRef.destroyed) {
+    throw ballastError(
+      `onEvent() on ${channel} was given an injector that is already destroyed; nothing would ever end the subscription.`,
+    );
+  }
+  return destroyRef;
 }
 
 /**

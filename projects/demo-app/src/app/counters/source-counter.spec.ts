@@ -1,6 +1,6 @@
 import { Component } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { clickIn, counts, find, settle, settleAfter } from '../../testing/demo-testing.spec-helper';
+import { clickIn, counts, find, settle, renderNow } from '../../testing/demo-testing.spec-helper';
 import { FlowLog } from './flow-log';
 import { PropagationDelay } from './propagation-delay';
 import { ReplicaCounter } from './replica-counter';
@@ -40,9 +40,9 @@ describe('SourceCounter', () => {
     await settle(fixture);
     delay.set(80);
     clickIn(fixture, 'counter-source', '[data-testid="increment"]');
-    await settle(fixture);
+    renderNow(fixture);
     expect(counts(fixture)).toEqual({ 'counter-source': '1', 'counter-replica-1': '0' });
-    await settleAfter(fixture, 120);
+    await settle(fixture); // waits for the delayed publication
     expect(counts(fixture)).toEqual({ 'counter-source': '1', 'counter-replica-1': '1' });
   });
 });
