@@ -8,7 +8,7 @@ import {
 import { ballastError, describeValue } from './errors';
 import { EventBus, type EventBusHost } from './event-bus';
 import { InputProcessor, type InputProcessorHost } from './input-processor';
-import { InputQueue, type InputItem } from './input-queue';
+import { InputQueue, type InputItem, type InputSource } from './input-queue';
 import { fifo } from './input-strategy';
 import type { BallastInterceptor } from './interceptor';
 import { createInterceptorScope, type InterceptorScopeHost } from './interceptor-scope';
@@ -134,18 +134,18 @@ export class BasicViewModel<I, E, S> {
 
   /** Queues an Input now; returns false when it was dropped (queue full). */
   trySend(input: I): boolean {
-    this.checkCanSend('trySend', input, false);
+    this.checkCanSend('trySend', input, 'outside');
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
-    const item = { type: 'input', input, own: false, settle: undefined } as const;
-    const queued = this.queue.offer(item, false) as boolean;
+    const item = { type: 'input', input, from: 'outside', settle: undefined } as const;
+    const queued = this.queue.offer(item, 'drop') as boolean;
     if (queued) this.pump();
     return queued;
   }
 
   /** Resolves once the Input is queued (waiting for room when the queue is full). */
   async send(input: I): Promise<void> {
-    this.checkCanSend('send', input, false);
-    return this.enqueue(input, false);
+    this.checkCanSend('send', input, 'outside');
+    return this.enqueue(input, 'outside');
   }
 
   /**
@@ -154,13 +154,13 @@ export class BasicViewModel<I, E, S> {
    * lost (as in Ballast, whose main queue stays open while side jobs wind down).
    */
   private async postOwnInput(input: I): Promise<void> {
-    this.checkCanSend('postInput', input, true);
-    return this.enqueue(input, true);
+    this.checkCanSend('postInput', input, 'own-work');
+    return this.enqueue(input, 'own-work');
   }
 
-  private async enqueue(input: I, own: boolean): Promise<void> {
+  private async enqueue(input: I, from: InputSource): Promise<void> {
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
-    const offered = this.queue.offer({ type: 'input', input, own, settle: undefined }, true);
+    const offered = this.queue.offer({ type: 'input', input, from, settle: undefined }, 'wait');
     if (offered === true) return this.pump();
     if (offered === false || !(await offered)) {
       throw ballastError(
@@ -185,7 +185,7 @@ export class BasicViewModel<I, E, S> {
    * if (outcome.status !== 'handled') showError(outcome);
    */
   async sendAndAwaitCompletion(input: I): Promise<InputOutcome> {
-    this.checkCanSend('sendAndAwaitCompletion', input, false);
+    this.checkCanSend('sendAndAwaitCompletion', input, 'outside');
     this.processor.checkNotAwaitedByHandler('sendAndAwaitCompletion', input);
     return this.queueAndAwait(input);
   }
@@ -193,8 +193,8 @@ export class BasicViewModel<I, E, S> {
   private queueAndAwait(input: I): Promise<InputOutcome> {
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
     return new Promise<InputOutcome>((settle) => {
-      const item = { type: 'input', input, own: false, settle } as const;
-      if (this.queue.offer(item, true) === true) this.pump();
+      const item = { type: 'input', input, from: 'outside', settle } as const;
+      if (this.queue.offer(item, 'wait') === true) this.pump();
     });
   }
 
@@ -233,7 +233,7 @@ export class BasicViewModel<I, E, S> {
     if (this.currentStatus === 'Cleared') return Promise.resolve();
     if (!this.shutdown) {
       this.setStatus('ShuttingDown');
-      this.queue.dropWaiting('shutting-down', (item) => !item.own);
+      this.queue.dropWaiting('shutting-down', (item) => item.from === 'outside');
       const cancelTimer = setLongTimeout(() => this.clear(), gracePeriodMs);
       this.shutdown = new Promise<void>((resolve) =>
         this.clearedCallbacks.push(() => {
@@ -288,7 +288,7 @@ export class BasicViewModel<I, E, S> {
       postInput: (input) => this.send(input), // an interceptor's: from outside
       postOwnInput: (input) => this.postOwnInput(input), // a side job's, the Event handler's
       postInputAndAwait: (input) => {
-        this.checkCanSend('sendToQueueAndAwaitCompletion', input, false);
+        this.checkCanSend('sendToQueueAndAwaitCompletion', input, 'outside');
         return this.queueAndAwait(input);
       },
       restore: (item, settle) => this.restore(item.state, settle, item.reapply),
@@ -338,15 +338,15 @@ export class BasicViewModel<I, E, S> {
     this.pump();
   }
 
-  /** `own`: posted by a side job or the Event handler, which may still post while shutting down. */
-  private checkCanSend(method: string, input: I, own: boolean): void {
+  /** Inputs of its own work (side jobs, the Event handler) may still come while shutting down. */
+  private checkCanSend(method: string, input: I, from: InputSource): void {
     if (this.currentStatus === 'Cleared') {
       throw ballastError(
         `${method}() was called on ViewModel "${this.name}" after it was cleared; it accepts no more Inputs. ` +
           'Stop sending when its owner is destroyed, or create a new ViewModel.',
       );
     }
-    if (this.currentStatus === 'ShuttingDown' && !own) {
+    if (this.currentStatus === 'ShuttingDown' && from === 'outside') {
       throw ballastError(
         `${method}() was called on ViewModel "${this.name}" after it was asked to shut down; it accepts no more Inputs ` +
           'from outside (only its side jobs and Event handler may still post them, with scope.postInput(), until it is ' +

@@ -79,7 +79,7 @@ export class InputProcessor<I, E, S> {
         const item = this.queue.take();
         if (!item) break;
         if (concurrency === 'cancel-running')
-          for (const running of [...this.running]) this.cancelInput(running, true);
+          for (const running of [...this.running]) this.cancelInput(running, 'roll-back');
         this.dispatch(item);
       }
     } finally {
@@ -92,7 +92,7 @@ export class InputProcessor<I, E, S> {
   close(): void {
     this.closed = true;
     this.guards = [];
-    for (const running of [...this.running]) this.cancelInput(running, false);
+    for (const running of [...this.running]) this.cancelInput(running, 'keep-state');
   }
 
   /**
@@ -198,12 +198,12 @@ export class InputProcessor<I, E, S> {
       thrown = { error };
     }
     this.inputInHandler = outer;
-    if (thrown) return this.completeInput(running, thrown.error, true);
-    if (!isThenable(result)) return this.completeInput(running, undefined, false);
+    if (thrown) return this.fail(running, thrown.error);
+    if (!isThenable(result)) return this.succeed(running);
     this.running.add(running);
     result.then(
-      () => this.completeInput(running, undefined, false),
-      (error: unknown) => this.completeInput(running, error, true),
+      () => this.succeed(running),
+      (error: unknown) => this.fail(running, error),
     );
   }
 
@@ -234,19 +234,32 @@ export class InputProcessor<I, E, S> {
     return true;
   }
 
-  private completeInput(running: RunningInput<I, E, S>, error: unknown, failed: boolean): void {
+  /** The handler returned (or its Promise resolved): handled, unless it did nothing at all. */
+  private succeed(running: RunningInput<I, E, S>): void {
+    const { context, item } = running;
+    if (context.cancelled || context.didSomething) return this.complete(running, { failed: false });
+    const error = ballastError(
+      `the handler of Input "${describeValue(item.input)}" did nothing (ViewModel "${this.host.name}"). ` +
+        'Call scope.noOp() when an Input intentionally changes nothing.',
+    );
+    this.complete(running, { failed: true, error });
+  }
+
+  /** The handler threw (or its Promise rejected). */
+  private fail(running: RunningInput<I, E, S>, error: unknown): void {
+    this.complete(running, { failed: true, error });
+  }
+
+  private complete(
+    running: RunningInput<I, E, S>,
+    outcome: { readonly failed: false } | { readonly failed: true; readonly error: unknown },
+  ): void {
     const wasRunning = this.running.delete(running);
     const { context, item } = running;
     if (context.cancelled) return; // reported when it was cancelled
     const sideJobs = context.finish();
-    if (!failed && !context.didSomething) {
-      failed = true;
-      error = ballastError(
-        `the handler of Input "${describeValue(item.input)}" did nothing (ViewModel "${this.host.name}"). ` +
-          'Call scope.noOp() when an Input intentionally changes nothing.',
-      );
-    }
-    if (failed) {
+    if (outcome.failed) {
+      const error = outcome.error;
       this.host.notify({ type: 'InputHandlerError', input: item.input, error });
       item.settle?.({ status: 'failed', error });
     } else {
@@ -259,12 +272,12 @@ export class InputProcessor<I, E, S> {
     if (wasRunning) this.host.onInputSettled();
   }
 
-  private cancelInput(running: RunningInput<I, E, S>, rollBack: boolean): void {
+  private cancelInput(running: RunningInput<I, E, S>, state: 'roll-back' | 'keep-state'): void {
     this.running.delete(running);
     const { context, item } = running;
     const neverStarted = context.cancel();
     this.host.notify({ type: 'InputCancelled', input: item.input });
-    if (rollBack && context.stateUpdated) this.host.setState(context.stateAtStart);
+    if (state === 'roll-back' && context.stateUpdated) this.host.setState(context.stateAtStart);
     this.sideJobs.discard(neverStarted);
     item.settle?.({ status: 'cancelled' });
   }

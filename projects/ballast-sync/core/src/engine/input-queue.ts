@@ -1,13 +1,16 @@
 import type { InputDropReason } from './notifications';
 import type { InputOutcome, QueueOverflow } from './view-model-config';
 
+/** Who queued an Input: anybody outside, or the ViewModel's own side jobs and Event handler. */
+export type InputSource = 'outside' | 'own-work';
+
 /** One item of the ViewModel's single queue. `settle` reports how it ended. */
 export type QueueItem<I, S> = (
   | {
       readonly type: 'input';
       readonly input: I;
-      /** Posted by the ViewModel's own side job or Event handler: kept while shutting down. */
-      readonly own: boolean;
+      /** `own-work`: posted by its side job or Event handler, so kept while shutting down. */
+      readonly from: InputSource;
     }
   | { readonly type: 'restore'; readonly state: S; readonly reapply?: () => readonly I[] }
   | { readonly type: 'shutdown' }
@@ -47,9 +50,9 @@ export class InputQueue<I, S> {
 
   /**
    * Queues an Input. Returns true when queued, false when dropped, or (overflow `suspend` and
-   * `canWait`) a Promise that resolves once the Input was admitted (true) or dropped (false).
+   * `whenFull: 'wait'`) a Promise that resolves once the Input was admitted (true) or dropped (false).
    */
-  offer(item: InputItem<I, S>, canWait: boolean): boolean | Promise<boolean> {
+  offer(item: InputItem<I, S>, whenFull: 'wait' | 'drop'): boolean | Promise<boolean> {
     if (this.inputs < this.capacity && this.waiters.length === 0) {
       this.append(item);
       return true;
@@ -65,7 +68,7 @@ export class InputQueue<I, S> {
         return true;
       }
       case 'suspend':
-        if (!canWait) {
+        if (whenFull === 'drop') {
           this.onDrop(item, 'overflow');
           return false;
         }
