@@ -14,14 +14,17 @@ export {
   withStabilityTimeout,
   withSyncConnection,
   withSyncTransport,
+  withTransferState,
 } from './lib/angular/provide-ballast-sync';
 export type { BallastSyncFeature } from './lib/angular/provide-ballast-sync';
 export {
   BALLAST_SYNC_CONNECTION_FACTORY,
   BALLAST_SYNC_STABILITY_TIMEOUT,
+  BALLAST_SYNC_TRANSFER_STATE,
   BALLAST_SYNC_TRANSPORT,
 } from './lib/angular/sync-tokens';
 export type {
   SyncConnectionFactory,
   SyncConnectionFactoryOptions,
 } from './lib/angular/sync-tokens';
+export { withCrossTabTransport } from './lib/angular/with-cross-tab-transport';

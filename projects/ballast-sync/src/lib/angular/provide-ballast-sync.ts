@@ -3,6 +3,7 @@ import { ballastError, InMemorySyncTransport, type SyncTransport } from 'ballast
 import {
   BALLAST_SYNC_CONNECTION_FACTORY,
   BALLAST_SYNC_STABILITY_TIMEOUT,
+  BALLAST_SYNC_TRANSFER_STATE,
   BALLAST_SYNC_TRANSPORT,
   type SyncConnectionFactory,
 } from './sync-tokens';
@@ -12,7 +13,7 @@ import {
  * `ɵ` members are internal.
  */
 export interface BallastSyncFeature {
-  readonly ɵkind: 'transport' | 'connection' | 'stability';
+  readonly ɵkind: 'transport' | 'connection' | 'stability' | 'transfer-state';
   readonly ɵproviders: readonly Provider[];
 }
 
@@ -34,7 +35,7 @@ export function provideBallastSync(...features: BallastSyncFeature[]): Environme
     if (f === null || typeof f !== 'object' || !(FEATURE in f)) {
       throw ballastError(
         'provideBallastSync() takes features made by withInMemoryTransport(), withSyncTransport(), ' +
-          'withSyncConnection() or withStabilityTimeout().',
+          'withSyncConnection(), withStabilityTimeout() or withTransferState().',
       );
     }
     if (kinds.has(f.ɵkind))
@@ -104,4 +105,21 @@ export function withSyncConnection(factory: SyncConnectionFactory): BallastSyncF
   if (typeof factory !== 'function')
     throw ballastError('withSyncConnection(factory) needs a function (options) => SyncConnection.');
   return feature('connection', [{ provide: BALLAST_SYNC_CONNECTION_FACTORY, useValue: factory }]);
+}
+
+/**
+ * Hands every channel's State from the server render to the browser through Angular's
+ * `TransferState`: on the server, each channel's State is written into the page when it is
+ * serialized (after the app is stable, so after the Source published); in the browser, the
+ * SyncViewModels of that channel start from it (unless their options give an `initialState`), so
+ * the first paint already shows the server's State, with no flash and no second fetch. Provide it
+ * in the app config shared by the server and the browser.
+ *
+ * @example
+ * export const appConfig: ApplicationConfig = {
+ *   providers: [provideZonelessChangeDetection(), provideClientHydration(), provideBallastSync(withTransferState())],
+ * };
+ */
+export function withTransferState(): BallastSyncFeature {
+  return feature('transfer-state', [{ provide: BALLAST_SYNC_TRANSFER_STATE, useValue: true }]);
 }

@@ -65,3 +65,12 @@ export const BALLAST_SYNC_STABILITY_TIMEOUT = new InjectionToken<number>(
   'ballast-sync: stability timeout',
   { providedIn: 'root', factory: () => 10_000 },
 );
+
+/**
+ * Whether SyncViewModels hand their State from the server render to the browser through Angular's
+ * `TransferState` (see `withTransferState()`).
+ */
+export const BALLAST_SYNC_TRANSFER_STATE = new InjectionToken<boolean>(
+  'ballast-sync: transfer state',
+  { providedIn: 'root', factory: () => false },
+);

@@ -21,6 +21,12 @@ export interface SyncViewModelOptions<I = unknown, S = unknown> {
    * (An elected Source always continues.)
    */
   start?: 'continue' | 'fresh';
+  /**
+   * The State this instance starts from instead of the ViewModel's `initialState` (a value, or a
+   * function called once when the instance is created): a hand-off from storage, a server render,
+   * a route resolver. A Source publishes it; a Replica or Spectator shows it until the Source's.
+   */
+  initialState?: S | (() => S);
   /** Overrides the ViewModel's own strategy for this instance. */
   inputStrategy?: InputStrategy<I, S>;
   /** Source: when States are published (e.g. `delay(300)`); see DefaultSyncConnectionOptions. */
@@ -50,6 +56,11 @@ export function checkSyncViewModelOptions<I, S>(
   if (!ROLES.includes(options.role)) {
     throw ballastError(
       `${where}: role must be one of ${ROLES.map((r) => `'${r}'`).join(', ')}; got ${JSON.stringify(options.role)}.`,
+    );
+  }
+  if ('initialState' in options && options.initialState === undefined) {
+    throw ballastError(
+      `${where}: initialState is undefined; give a State (or a function returning one), or leave it out.`,
     );
   }
   if (options.start !== undefined && options.start !== 'continue' && options.start !== 'fresh') {

@@ -3,11 +3,16 @@ import {
   DestroyRef,
   inject,
   isDevMode,
+  makeStateKey,
   PendingTasks,
+  PLATFORM_ID,
+  TransferState,
   untracked,
+  type StateKey,
   type Injector,
   type Signal,
 } from '@angular/core';
+import { isPlatformServer } from '@angular/common';
 import { toSignal } from '@angular/core/rxjs-interop';
 import {
   BallastSyncInterceptor,
@@ -30,6 +35,7 @@ import { syncViewModelOptionsToken, type SyncViewModelOptions } from './sync-vie
 import {
   BALLAST_SYNC_CONNECTION_FACTORY,
   BALLAST_SYNC_STABILITY_TIMEOUT,
+  BALLAST_SYNC_TRANSFER_STATE,
   BALLAST_SYNC_TRANSPORT,
 } from './sync-tokens';
 
@@ -105,6 +111,7 @@ export abstract class SyncViewModel<I, E, S> {
     this.viewModel = new BasicViewModel<I, E, S>({
       logger: createConsoleLogger({ level: isDevMode() ? 'warn' : 'error' }),
       ...config,
+      initialState: startingState(config, options, new.target.name),
       ...(options.inputStrategy && { inputStrategy: options.inputStrategy }),
       interceptors: [...(config.interceptors ?? []), new BallastSyncInterceptor(this.connection)],
     });
@@ -123,6 +130,11 @@ export abstract class SyncViewModel<I, E, S> {
     );
     this.events = this.createEvents();
     this.checkStability = this.keepAppUnstableWhileBusy();
+    if (inject(BALLAST_SYNC_TRANSFER_STATE) && isPlatformServer(inject(PLATFORM_ID))) {
+      handOverOnSerialize(inject(TransferState), config.name, options.role, () =>
+        this.viewModel.getCurrentState(),
+      );
+    }
   }
 
   /**
@@ -377,4 +389,55 @@ function channelSnapshots<S>(
   const store = transport.snapshotStoreFor?.<S>(channel);
   if (!store || start === 'continue') return store;
   return { load: () => undefined, save: (snapshot) => store.save(snapshot) };
+}
+
+/** The TransferState key of a channel's State. */
+function transferKey<S>(channel: string): StateKey<S> {
+  return makeStateKey<S>(`ballast-sync:${channel}`);
+}
+
+/**
+ * The State an instance starts from: its options' `initialState`, else (in the browser, with
+ * `withTransferState()`) the channel's State the server rendered, else the ViewModel's own.
+ */
+function startingState<I, E, S>(
+  config: SyncViewModelConfig<I, E, S>,
+  options: SyncViewModelOptions<I, S>,
+  className: string,
+): S {
+  const given = options.initialState;
+  if (given !== undefined) {
+    if (typeof given !== 'function') return given;
+    try {
+      return (given as () => S)();
+    } catch (error) {
+      throw ballastError(
+        `the initialState factory of ${className} threw: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+  if (inject(BALLAST_SYNC_TRANSFER_STATE) && !isPlatformServer(inject(PLATFORM_ID))) {
+    const transferred = inject(TransferState).get(transferKey<S>(config.name), undefined);
+    if (transferred !== undefined) return transferred;
+  }
+  return config.initialState;
+}
+
+/** Per server render: the instance whose State each channel hands over (its Source if any). */
+const handOvers = new WeakMap<TransferState, Map<string, { role: string; state: () => unknown }>>();
+
+function handOverOnSerialize<S>(
+  transfer: TransferState,
+  channel: string,
+  role: ClientType,
+  state: () => S,
+): void {
+  let channels = handOvers.get(transfer);
+  if (!channels) handOvers.set(transfer, (channels = new Map()));
+  const current = channels.get(channel);
+  if (current && current.role === 'source') return;
+  if (!current)
+    transfer.onSerialize(transferKey<S>(channel), () => channels.get(channel)?.state() as S);
+  channels.set(channel, { role, state });
 }
