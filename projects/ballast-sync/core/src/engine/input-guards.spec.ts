@@ -1,35 +1,12 @@
+import { fifo, parallel } from 'ballast-sync/core';
 import {
-  BasicViewModel,
-  fifo,
-  parallel,
-  type BallastInterceptorScope,
-  type BallastViewModelConfiguration,
-} from 'ballast-sync/core';
-import {
-  counterConfig,
+  counterWithInterceptorScope,
   increment,
-  recorder,
   run,
-  type CounterEvent,
   type CounterInput,
-  type CounterState,
 } from './testing-contract.spec-helper';
 
-type Config = BallastViewModelConfiguration<CounterInput, CounterEvent, CounterState>;
-type Scope = BallastInterceptorScope<CounterInput, CounterEvent, CounterState>;
-
-function setUp(overrides: Partial<Config> = {}) {
-  const rec = recorder<CounterInput, CounterEvent, CounterState>();
-  let captured: Scope | undefined;
-  const vm = new BasicViewModel(
-    counterConfig({
-      ...overrides,
-      interceptors: [rec.interceptor, { name: 'guarding', start: (s) => void (captured = s) }],
-    }),
-  );
-  const scope = captured as Scope;
-  return { vm, rec, scope };
-}
+const setUp = counterWithInterceptorScope;
 
 /** Refuses an Increment by more than 10. */
 const atMostTen = (input: CounterInput) =>

@@ -1,34 +1,12 @@
 import {
-  BasicViewModel,
-  type BallastInterceptorScope,
-  type BallastViewModelConfiguration,
-} from 'ballast-sync/core';
-import {
-  counterConfig,
+  counterWithInterceptorScope,
   deferred,
   increment,
-  recorder,
   run,
   slow,
-  type CounterEvent,
-  type CounterInput,
-  type CounterState,
 } from './testing-contract.spec-helper';
 
-type Config = BallastViewModelConfiguration<CounterInput, CounterEvent, CounterState>;
-type Scope = BallastInterceptorScope<CounterInput, CounterEvent, CounterState>;
-
-function setUp(overrides: Partial<Config> = {}) {
-  const rec = recorder<CounterInput, CounterEvent, CounterState>();
-  let captured: Scope | undefined;
-  const vm = new BasicViewModel(
-    counterConfig({
-      ...overrides,
-      interceptors: [rec.interceptor, { name: 'rebasing', start: (s) => void (captured = s) }],
-    }),
-  );
-  return { vm, rec, scope: captured as Scope };
-}
+const setUp = counterWithInterceptorScope;
 
 describe('a restored State with reapply (a rebase)', () => {
   it('replays the Inputs on top of the State, in order, and the State becomes the result', async () => {

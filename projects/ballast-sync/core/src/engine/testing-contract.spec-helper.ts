@@ -3,8 +3,10 @@
  * `*.spec.ts`). It has no Jest dependency, so it type-checks under any tsconfig.
  */
 import {
+  BasicViewModel,
   noOpLogger,
   type BallastInterceptor,
+  type BallastInterceptorScope,
   type BallastNotification,
   type BallastViewModelConfiguration,
   type InputHandler,
@@ -184,4 +186,26 @@ export function linesOf(
   return notifications
     .filter((n) => types.length === 0 || types.includes(n.type))
     .map(describeNotification);
+}
+
+/**
+ * A counter ViewModel with a recorder and an interceptor whose scope the test drives (to queue
+ * restores, add input guards…), as an interceptor such as sync would.
+ */
+export function counterWithInterceptorScope(
+  overrides: Partial<BallastViewModelConfiguration<CounterInput, CounterEvent, CounterState>> = {},
+) {
+  const rec = recorder<CounterInput, CounterEvent, CounterState>();
+  let captured: BallastInterceptorScope<CounterInput, CounterEvent, CounterState> | undefined;
+  const vm = new BasicViewModel(
+    counterConfig({
+      ...overrides,
+      interceptors: [rec.interceptor, { name: 'driven', start: (s) => void (captured = s) }],
+    }),
+  );
+  return {
+    vm,
+    rec,
+    scope: captured as BallastInterceptorScope<CounterInput, CounterEvent, CounterState>,
+  };
 }
