@@ -19,8 +19,8 @@ function selectorPrefix(prefix) {
 }
 
 const angularFree =
-  'ballast-sync: core must run in plain Node, so ballast-sync/core and ballast-sync/testing ' +
-  'may not import Angular; put Angular code in projects/ballast-sync/src/lib/angular/.';
+  'ballast-sync: core must run in plain Node, so ballast-sync/core, ballast-sync/testing and ' +
+  'ballast-sync/cross-tab may not import Angular; put Angular code in projects/ballast-sync/src/lib/angular/.';
 
 module.exports = defineConfig([
   globalIgnores(['dist/', 'node_modules/', '.angular/', 'coverage/', 'out-tsc/', 'tmp/']),
@@ -47,7 +47,11 @@ module.exports = defineConfig([
   { files: ['projects/demo-app/**/*.ts'], rules: selectorPrefix('app') },
   { files: ['projects/ballast-sync/**/*.ts'], rules: selectorPrefix('bs') },
   {
-    files: ['projects/ballast-sync/core/**/*.ts', 'projects/ballast-sync/testing/**/*.ts'],
+    files: [
+      'projects/ballast-sync/core/**/*.ts',
+      'projects/ballast-sync/testing/**/*.ts',
+      'projects/ballast-sync/cross-tab/**/*.ts',
+    ],
     rules: {
       'no-restricted-imports': [
         'error',

@@ -1,5 +1,6 @@
 // Checks the built library (run after `npm run build:lib`, by .ci/run): ballast-sync/core is
-// free of Angular and works when imported in plain Node; every entry point is exported.
+// free of Angular and works when imported in plain Node; every entry point is exported;
+// ballast-sync/cross-tab is free of Angular and reads no browser global at import.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,6 +17,31 @@ test('the package exports the primary, core and testing entry points', () => {
   assert.ok(manifest.exports['.'], 'exports "."');
   assert.ok(manifest.exports['./core'], 'exports "./core"');
   assert.ok(manifest.exports['./testing'], 'exports "./testing"');
+  assert.ok(manifest.exports['./cross-tab'], 'exports "./cross-tab"');
+});
+
+test('ballast-sync/cross-tab imports only ballast-sync/core and rxjs (no Angular)', () => {
+  assert.deepEqual([...new Set(importsOf(read('fesm2022/ballast-sync-cross-tab.mjs')))].sort(), [
+    'ballast-sync/core',
+    'rxjs',
+  ]);
+});
+
+test('the built ballast-sync/cross-tab imports in plain Node without touching browser globals', async () => {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'BroadcastChannel');
+  Object.defineProperty(globalThis, 'BroadcastChannel', {
+    configurable: true,
+    get: () => assert.fail('BroadcastChannel was read at import time'),
+  });
+  try {
+    const crossTab = await import(
+      pathToFileURL(join(dist, 'fesm2022/ballast-sync-cross-tab.mjs')).href
+    );
+    assert.equal(typeof crossTab.BroadcastChannelSyncTransport, 'function');
+    assert.equal(typeof crossTab.WebLocksSyncElection, 'function');
+  } finally {
+    Object.defineProperty(globalThis, 'BroadcastChannel', descriptor);
+  }
 });
 
 test('ballast-sync/core imports only rxjs', () => {
