@@ -13,10 +13,10 @@ describe('App', () => {
     return fixture;
   }
 
-  it('opens on the sync counters page, with a navigation to both pages', async () => {
+  it('opens on the sync counters page, with a navigation to the three pages', async () => {
     const fixture = await setUp();
     expect(find(fixture, 'h1').textContent).toBe('ballast-sync demo');
-    expect(texts(fixture, 'nav a')).toEqual(['Sync counters', 'Shared todos']);
+    expect(texts(fixture, 'nav a')).toEqual(['Sync counters', 'Shared todos', 'Across tabs']);
     expect(find(fixture, 'nav a.active').textContent?.trim()).toBe('Sync counters');
     expect(fixture.nativeElement.querySelector('app-counters-page')).not.toBeNull();
   });
