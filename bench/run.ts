@@ -21,6 +21,7 @@ const CASES = [
   { id: '2', file: 'bench/cases/fan-out.ts', title: 'in-memory fan-out' },
   { id: '3', file: 'bench/cases/memory.ts', title: 'memory per idle Replica' },
   { id: '4', file: 'bench/cases/angular-e2e.ts', title: 'Angular end to end (headless Chromium)' },
+  { id: '5', file: 'bench/cases/cross-tab.ts', title: 'across tabs (headless Chromium)' },
 ];
 
 const args = process.argv.slice(2);
@@ -69,6 +70,7 @@ function machine(): Record<string, unknown> {
         'tinybench',
         'tsx',
         '@playwright/test',
+        'broadcast-channel',
       ].map((p) => [p, version(p)]),
     ),
     commit: git('rev-parse', '--short', 'HEAD'),

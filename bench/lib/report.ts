@@ -46,6 +46,8 @@ function perUnit(result: CaseResult): string {
   if ('ours_us_per_component' in d) {
     return `${ns(Number(d['ours_us_per_component']) * 1e3)} vs ${ns(Number(d['base_us_per_component']) * 1e3)} per component`;
   }
+  if ('ours_p90_ms' in d)
+    return `p90 ${formatTime(Number(d['ours_p90_ms']))} vs ${formatTime(Number(d['base_p90_ms']))} (ratio ${significant(Number(d['p90_ratio']))})`;
   if (result.unit === 'bytes')
     return `${significant(Number(d['ours_kib_for_1000_replicas']) / 1024)} MiB vs ${significant(Number(d['base_kib_for_1000_replicas']) / 1024)} MiB for 1000`;
   return '';
