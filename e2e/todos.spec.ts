@@ -75,9 +75,39 @@ test.describe('shared todos page', () => {
     await expectEverywhere(page, '0 of 2 done', SEED);
   });
 
-  test('opens directly at /todos', async ({ page }) => {
-    await page.goto('/todos');
-    await expectEverywhere(page, '1 of 2 done', SEED);
+  test('opens directly at /todos with the State the server rendered, from the first paint on', async ({
+    page,
+  }) => {
+    // Counts, from the first parsed node on, how many panels show the todo only the server has.
+    await page.addInitScript(() => {
+      const seen: number[] = [];
+      (window as unknown as { seen: number[] }).seen = seen;
+      const count = () =>
+        Array.from(document.querySelectorAll('[data-testid="todo-title"]')).filter(
+          (e) => e.textContent?.trim() === 'Rendered on the server',
+        ).length;
+      new MutationObserver(() => {
+        const now = count();
+        if (seen.at(-1) !== now) seen.push(now);
+      }).observe(document, { childList: true, subtree: true, characterData: true });
+    });
+    const response = await page.goto('/todos');
+    // The page as served already holds the server's State (and hands it over in ng-state).
+    const html = (await response?.text()) ?? '';
+    expect(html).toContain('Rendered on the server');
+    expect(html).toContain('ballast-sync:todos');
+
+    const titles = [...SEED, 'Rendered on the server'];
+    await expectEverywhere(page, '1 of 3 done', titles);
     await expect(page).toHaveTitle('Shared todos · ballast-sync demo');
+    // Hydration and the browser's Source started from the server's State: it never went away.
+    const seen = await page.evaluate(() => (window as unknown as { seen: number[] }).seen);
+    // Leading zeros are the HTML still being parsed; once shown, it never went away.
+    const shown = seen.slice(seen.indexOf(3));
+    expect(seen).toContain(3);
+    expect(
+      shown.every((n) => n === 3),
+      `panels showing it over time: ${seen.join(', ')}`,
+    ).toBe(true);
   });
 });

@@ -1,13 +1,16 @@
 import { ApplicationConfig, provideZonelessChangeDetection } from '@angular/core';
+import { provideClientHydration } from '@angular/platform-browser';
 import { provideRouter } from '@angular/router';
-import { provideBallastSync, withInMemoryAdapter } from 'ballast-sync';
+import { provideBallastSync, withInMemoryTransport, withTransferState } from 'ballast-sync';
 import { routes } from './app.routes';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideZonelessChangeDetection(),
     provideRouter(routes),
-    // The default, spelled out: every SyncViewModel of the app shares one in-memory transport.
-    provideBallastSync(withInMemoryAdapter()),
+    provideClientHydration(),
+    // The default transport, spelled out: every SyncViewModel of the app shares one in-memory
+    // transport. withTransferState(): the browser starts from the State the server rendered.
+    provideBallastSync(withInMemoryTransport(), withTransferState()),
   ],
 };
