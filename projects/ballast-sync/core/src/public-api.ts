@@ -41,7 +41,8 @@ export type {
 } from './engine/notifications';
 export { createConsoleLogger, noOpLogger } from './engine/logger';
 export type { BallastLogger } from './engine/logger';
-export { ballastError, ERROR_PREFIX } from './engine/errors';
+/** Internal (for the library's other entry points): errors that start with `ballast-sync: `. */
+export { ballastError as ɵballastError } from './engine/errors';
 
 // Ballast Sync
 export { BallastSyncInterceptor } from './sync/ballast-sync-interceptor';
@@ -68,10 +69,11 @@ export {
   isSyncedInput,
   isSyncedState,
   SYNC_PROTOCOL_VERSION,
+  syncedInputProblem,
+  syncedStateProblem,
 } from './sync/sync-messages';
 export type { SyncedInput, SyncedState, SyncSnapshot } from './sync/sync-messages';
 export type { RetransmitOptions } from './sync/sync-session';
-export { MAX_TRACKED_REPLICAS } from './sync/source-session';
 export { InMemorySyncAdapter } from './sync/in-memory-sync-adapter';
 export type { InMemorySyncAdapterStats } from './sync/in-memory-sync-adapter';
 export { InMemorySyncTransport } from './sync/in-memory-sync-transport';

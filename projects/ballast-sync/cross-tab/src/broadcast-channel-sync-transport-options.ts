@@ -1,4 +1,4 @@
-import { ballastError } from 'ballast-sync/core';
+import { ɵballastError as ballastError } from 'ballast-sync/core';
 import type { BroadcastChannelLike, WebLocksLike } from './web-locks';
 
 /** Options of {@link BroadcastChannelSyncTransport}; every one is optional. */

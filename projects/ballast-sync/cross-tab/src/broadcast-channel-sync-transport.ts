@@ -1,5 +1,5 @@
 import {
-  ballastError,
+  ɵballastError as ballastError,
   createConsoleLogger,
   isSyncedInput,
   isSyncedState,

@@ -1,5 +1,5 @@
 import {
-  ballastError,
+  ɵballastError as ballastError,
   createClientId,
   type SyncedInput,
   type SyncedState,

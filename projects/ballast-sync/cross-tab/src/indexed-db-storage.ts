@@ -1,4 +1,4 @@
-import { ballastError } from 'ballast-sync/core';
+import { ɵballastError as ballastError } from 'ballast-sync/core';
 import { isStampedSnapshot, type StampedSnapshot } from './cross-tab-wire';
 import type { SnapshotStorage } from './cross-tab-channel';
 

@@ -1,4 +1,4 @@
-import { ballastError } from 'ballast-sync/core';
+import { ɵballastError as ballastError } from 'ballast-sync/core';
 import { CROSS_TAB_WIRE_VERSION, type WireBatch, type WireMessage } from './cross-tab-wire';
 import { describeUncloneable } from './describe-uncloneable';
 import type { BroadcastChannelLike } from './web-locks';

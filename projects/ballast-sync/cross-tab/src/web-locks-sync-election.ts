@@ -1,4 +1,4 @@
-import { ballastError, type SyncElection } from 'ballast-sync/core';
+import { ɵballastError as ballastError, type SyncElection } from 'ballast-sync/core';
 import { Observable } from 'rxjs';
 import { browserLocks, isAbortError, type WebLocksLike } from './web-locks';
 

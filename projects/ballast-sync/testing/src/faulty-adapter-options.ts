@@ -1,4 +1,4 @@
-import { ballastError } from 'ballast-sync/core';
+import { ɵballastError as ballastError } from 'ballast-sync/core';
 
 /**
  * What may happen to each message of one kind. Every fault is off by default.

@@ -1,6 +1,6 @@
 import {
   BasicViewModel,
-  ballastError,
+  ɵballastError as ballastError,
   noOpLogger,
   type BallastInterceptor,
   type BallastInterceptorScope,

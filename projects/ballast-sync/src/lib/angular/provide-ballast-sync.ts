@@ -1,5 +1,9 @@
 import { makeEnvironmentProviders, type EnvironmentProviders, type Provider } from '@angular/core';
-import { ballastError, InMemorySyncTransport, type SyncTransport } from 'ballast-sync/core';
+import {
+  ɵballastError as ballastError,
+  InMemorySyncTransport,
+  type SyncTransport,
+} from 'ballast-sync/core';
 import {
   BALLAST_SYNC_CONNECTION_FACTORY,
   BALLAST_SYNC_STABILITY_TIMEOUT,

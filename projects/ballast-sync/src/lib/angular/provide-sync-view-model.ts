@@ -1,5 +1,5 @@
 import type { Provider } from '@angular/core';
-import { ballastError } from 'ballast-sync/core';
+import { ɵballastError as ballastError } from 'ballast-sync/core';
 import { SyncViewModel } from './sync-view-model';
 import {
   checkSyncViewModelOptions,

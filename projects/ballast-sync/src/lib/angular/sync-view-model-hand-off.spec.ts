@@ -7,7 +7,7 @@ import {
   settle,
   SourceCounterComponent,
   type CounterState,
-} from './counter.fixtures';
+} from '../../spec/counter.fixtures';
 
 describe('initialState on the per-component options', () => {
   it('a Source starts from the given State (a value or a factory) and publishes it', async () => {

@@ -6,7 +6,7 @@ import {
   ReplicaCounterComponent,
   settle,
   SourceCounterComponent,
-} from './counter.fixtures';
+} from '../../spec/counter.fixtures';
 
 @Component({
   selector: 'bs-fresh-source-counter',

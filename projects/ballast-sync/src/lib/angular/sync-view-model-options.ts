@@ -1,6 +1,6 @@
 import { InjectionToken } from '@angular/core';
 import {
-  ballastError,
+  ɵballastError as ballastError,
   ClientType,
   type InputStrategy,
   type RetransmitOptions,

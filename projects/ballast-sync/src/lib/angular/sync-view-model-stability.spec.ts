@@ -14,7 +14,7 @@ import {
   type CounterEvent,
   type CounterInput,
   type CounterState,
-} from './counter.fixtures';
+} from '../../spec/counter.fixtures';
 
 /** A counter whose Source takes its time (or never settles, for a negative delay). */
 @Injectable()

@@ -27,7 +27,7 @@ import {
   settle,
   SourceCounterComponent,
   SpectatorCounterComponent,
-} from './counter.fixtures';
+} from '../../spec/counter.fixtures';
 
 @Component({
   selector: 'bs-host',

@@ -18,7 +18,7 @@ import {
   BallastSyncInterceptor,
   BasicViewModel,
   createConsoleLogger,
-  ballastError,
+  ɵballastError as ballastError,
   type ActiveRole,
   type BallastNotification,
   type BallastViewModelConfiguration,

@@ -5,7 +5,7 @@ import { BroadcastChannelSyncTransport, type BroadcastChannelLike } from 'ballas
 import { BroadcastChannel as NodeBroadcastChannel } from 'node:worker_threads';
 // A test-only fake of navigator.locks (jsdom and Node have none).
 import { FakeLockManager } from '../../../cross-tab/src/fake-web-locks.spec-helper';
-import { CounterViewModel } from './counter.fixtures';
+import { CounterViewModel } from '../../spec/counter.fixtures';
 import { provideBallastSync } from './provide-ballast-sync';
 import { provideSyncViewModel } from './provide-sync-view-model';
 import { BALLAST_SYNC_TRANSPORT } from './sync-tokens';

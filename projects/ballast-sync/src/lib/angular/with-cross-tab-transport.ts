@@ -1,6 +1,6 @@
 import { DestroyRef, inject, PLATFORM_ID } from '@angular/core';
 import { isPlatformBrowser } from '@angular/common';
-import { ballastError, InMemorySyncTransport } from 'ballast-sync/core';
+import { ɵballastError as ballastError, InMemorySyncTransport } from 'ballast-sync/core';
 import {
   BroadcastChannelSyncTransport,
   type BroadcastChannelSyncTransportOptions,

@@ -8,8 +8,8 @@ import {
 } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { InputHandler } from 'ballast-sync/core';
-import { SyncViewModel } from './sync-view-model';
-import { provideSyncViewModel } from './provide-sync-view-model';
+import { SyncViewModel } from '../lib/angular/sync-view-model';
+import { provideSyncViewModel } from '../lib/angular/provide-sync-view-model';
 
 /** A small counter contract shared by the Angular layer's specs. */
 export type CounterInput =
