@@ -1,7 +1,11 @@
 import { TestBed } from '@angular/core/testing';
 import { provideBallastSync, withSyncTransport } from 'ballast-sync';
 import { createTestTransport, type TestSyncTransport } from 'ballast-sync/testing';
-import { ReplicaCounterComponent, settle, SourceCounterComponent } from '../../spec/counter.fixtures';
+import {
+  ReplicaCounterComponent,
+  settle,
+  SourceCounterComponent,
+} from '../../spec/counter.fixtures';
 
 describe('a test network from ballast-sync/testing, in a TestBed', () => {
   function setUp(network: TestSyncTransport) {
