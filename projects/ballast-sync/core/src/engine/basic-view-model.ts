@@ -10,7 +10,7 @@ import { EventBus, type EventBusHost } from './event-bus';
 import { InputProcessor, type InputProcessorHost } from './input-processor';
 import { InputQueue, type InputItem, type InputSource } from './input-queue';
 import { fifo } from './input-strategy';
-import type { BallastInterceptor } from './interceptor';
+import type { BallastInterceptor, InterceptorQueueItem } from './interceptor';
 import { createInterceptorScope, type InterceptorScopeHost } from './interceptor-scope';
 import { isolate } from './isolate';
 import { createConsoleLogger, type BallastLogger } from './logger';
@@ -190,10 +190,10 @@ export class BasicViewModel<I, E, S> {
     return this.queueAndAwait(input);
   }
 
-  private queueAndAwait(input: I): Promise<InputOutcome> {
+  private queueAndAwait(input: I, started?: () => void): Promise<InputOutcome> {
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
     return new Promise<InputOutcome>((settle) => {
-      const item = { type: 'input', input, from: 'outside', settle } as const;
+      const item = { type: 'input', input, from: 'outside', started, settle } as const;
       if (this.queue.offer(item, 'wait') === true) this.pump();
     });
   }
@@ -287,11 +287,11 @@ export class BasicViewModel<I, E, S> {
       postEvent: (event) => this.events.post(event),
       postInput: (input) => this.send(input), // an interceptor's: from outside
       postOwnInput: (input) => this.postOwnInput(input), // a side job's, the Event handler's
-      postInputAndAwait: (input) => {
+      postInputAndAwait: (input, started) => {
         this.checkCanSend('sendToQueueAndAwaitCompletion', input, 'outside');
-        return this.queueAndAwait(input);
+        return this.queueAndAwait(input, started);
       },
-      restore: (item, settle) => this.restore(item.state, settle, item.reapply),
+      restore: (item, settle) => this.restore(item, settle),
       addInputGuard: (guard) => this.processor.addGuard(guard),
       notify: (notification) => this.notify(notification),
       onShutdownReached: () => this.finishShutdown(),
@@ -325,16 +325,17 @@ export class BasicViewModel<I, E, S> {
   }
 
   private restore(
-    state: S,
+    item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>,
     settle: ((outcome: InputOutcome) => void) | undefined,
-    reapply?: () => readonly I[],
   ): void {
     if (this.currentStatus !== 'Running') {
       throw ballastError(
         `a State was restored into ViewModel "${this.name}" while it was ${this.currentStatus}.`,
       );
     }
-    this.queue.push({ type: 'restore', state, reapply, settle });
+    const queued = { type: 'restore', state: item.state, rebase: item.rebase, settle } as const;
+    if (item.placement === 'before-queued') this.queue.pushFirst(queued);
+    else this.queue.push(queued);
     this.pump();
   }
 

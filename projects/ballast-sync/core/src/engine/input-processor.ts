@@ -146,18 +146,18 @@ export class InputProcessor<I, E, S> {
     }
   }
 
-  /** A restored State, with the Inputs its item asks to re-apply replayed on top (if any). */
+  /** A restored State: its item's rebase (read now) with its Inputs replayed on top, if any. */
   private rebase(item: Extract<QueueItem<I, S>, { type: 'restore' }>): S {
-    if (!item.reapply) return item.state;
-    let inputs: readonly I[];
+    if (!item.rebase) return item.state;
+    let base: { readonly state: S; readonly inputs: readonly I[] };
     try {
-      inputs = item.reapply();
+      base = item.rebase();
     } catch (error) {
       this.host.notify({ type: 'UnhandledError', error });
       return item.state;
     }
-    if (inputs.length === 0) return item.state;
-    return replayInputs(this.inputHandler, item.state, inputs, {
+    if (base.inputs.length === 0) return base.state;
+    return replayInputs(this.inputHandler, base.state, base.inputs, {
       name: this.host.name,
       singleStateAccess: this.strategy.singleStateAccess,
     });
@@ -186,6 +186,7 @@ export class InputProcessor<I, E, S> {
       }
     }
     if (this.bus.observed) this.host.notify({ type: 'InputAccepted', input });
+    item.started?.();
     const context = new InputHandlerContext(this.host, input, this.strategy.singleStateAccess);
     const running: RunningInput<I, E, S> = { context, item };
     let result: unknown;

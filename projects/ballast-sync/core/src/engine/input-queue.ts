@@ -11,8 +11,14 @@ export type QueueItem<I, S> = (
       readonly input: I;
       /** `own-work`: posted by its side job or Event handler, so kept while shutting down. */
       readonly from: InputSource;
+      /** Called when its handler starts (an interceptor tracking what the State reflects). */
+      readonly started?: () => void;
     }
-  | { readonly type: 'restore'; readonly state: S; readonly reapply?: () => readonly I[] }
+  | {
+      readonly type: 'restore';
+      readonly state: S;
+      readonly rebase?: () => { readonly state: S; readonly inputs: readonly I[] };
+    }
   | { readonly type: 'shutdown' }
 ) & { settle: ((outcome: InputOutcome) => void) | undefined };
 
@@ -46,6 +52,11 @@ export class InputQueue<I, S> {
   /** Queues a restore or shutdown item (never dropped for capacity). */
   push(item: QueueItem<I, S>): void {
     this.items.push(item);
+  }
+
+  /** Queues a restore item ahead of everything waiting (never dropped for capacity). */
+  pushFirst(item: QueueItem<I, S>): void {
+    this.items.splice(this.head, 0, item);
   }
 
   /**

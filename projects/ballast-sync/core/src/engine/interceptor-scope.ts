@@ -11,8 +11,8 @@ export interface InterceptorScopeHost<I, E, S> {
   getState(): S;
   /** Like `send()`. */
   postInput(input: I): Promise<void>;
-  /** Like `sendAndAwaitCompletion()`, without refusing a call made by the running handler. */
-  postInputAndAwait(input: I): Promise<InputOutcome>;
+  /** Like `sendAndAwaitCompletion()` with a callback for when the handler starts on it. */
+  postInputAndAwait(input: I, started?: () => void): Promise<InputOutcome>;
   /** Queues a restored State (throws unless the ViewModel is running). */
   restore(
     item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>,
@@ -39,7 +39,7 @@ export function createInterceptorScope<I, E, S>(
     // Interceptors chain a callback on it; they do not await it inside a handler.
     sendToQueueAndAwaitCompletion: async (item) => {
       checkQueueItem('sendToQueueAndAwaitCompletion', item);
-      if (item.type === 'input') return host.postInputAndAwait(item.input);
+      if (item.type === 'input') return host.postInputAndAwait(item.input, item.started);
       return new Promise<InputOutcome>((settle) => host.restore(item, settle));
     },
     postEvent: (event) => host.postEvent(event),
@@ -53,10 +53,10 @@ function checkQueueItem<I, S>(method: string, item: InterceptorQueueItem<I, S>):
     item === null ||
     typeof item !== 'object' ||
     (item.type !== 'input' && item.type !== 'restore') ||
-    (item.type === 'restore' && item.reapply !== undefined && typeof item.reapply !== 'function')
+    (item.type === 'restore' && item.rebase !== undefined && typeof item.rebase !== 'function')
   ) {
     throw ballastError(
-      `${method}() needs { type: 'input', input } or { type: 'restore', state, reapply?: () => inputs }; got ${describeValue(item)}.`,
+      `${method}() needs { type: 'input', input } or { type: 'restore', state, rebase?: () => ({ state, inputs }) }; got ${describeValue(item)}.`,
     );
   }
 }

@@ -5,17 +5,24 @@ import type { InputOutcome } from './view-model-config';
 
 /** An item an interceptor may put into the ViewModel's queue. */
 export type InterceptorQueueItem<I, S> =
-  | { readonly type: 'input'; readonly input: I }
+  | {
+      readonly type: 'input';
+      readonly input: I;
+      /** Called when the handler starts on it (after guards and filter), before it runs. */
+      readonly started?: () => void;
+    }
   /**
-   * Replaces the State: bypasses the filter and guardian and emits no Input notifications. With
-   * `reapply`, the Inputs it returns (read when the item is applied) are replayed on top of
-   * `state`, in order, through the InputHandler without outside effects (see `scope.isReplay`),
-   * and the result is what the State becomes: a rebase.
+   * Replaces the State: bypasses the filter and guardian and emits no Input notifications.
+   * `rebase`, read when the item is applied (not when it is queued), gives the State to restore
+   * and Inputs to replay on top of it, in order, through the InputHandler without outside effects
+   * (see `scope.isReplay`); the result is what the State becomes. `placement: 'before-queued'`
+   * puts the item ahead of the Inputs already waiting (default: after them).
    */
   | {
       readonly type: 'restore';
       readonly state: S;
-      readonly reapply?: () => readonly I[];
+      readonly rebase?: () => { readonly state: S; readonly inputs: readonly I[] };
+      readonly placement?: 'after-queued' | 'before-queued';
     };
 
 /**

@@ -8,14 +8,14 @@ import {
 
 const setUp = counterWithInterceptorScope;
 
-describe('a restored State with reapply (a rebase)', () => {
+describe('a restored State with a rebase', () => {
   it('replays the Inputs on top of the State, in order, and the State becomes the result', async () => {
     const { vm, rec, scope } = setUp();
     const start = rec.notifications.length;
     const outcome = await scope.sendToQueueAndAwaitCompletion({
       type: 'restore',
       state: { count: 100 },
-      reapply: () => [increment(1), increment(10)],
+      rebase: () => ({ state: { count: 100 }, inputs: [increment(1), increment(10)] }),
     });
 
     expect(outcome).toEqual({ status: 'handled' });
@@ -31,8 +31,8 @@ describe('a restored State with reapply (a rebase)', () => {
     const pending = [increment(1)];
     const done = scope.sendToQueueAndAwaitCompletion({
       type: 'restore',
-      state: { count: 10 },
-      reapply: () => pending,
+      state: { count: 0 },
+      rebase: () => ({ state: { count: 10 }, inputs: pending }),
     });
     pending.push(increment(2));
     gate.resolve();
@@ -54,7 +54,7 @@ describe('a restored State with reapply (a rebase)', () => {
     await scope.sendToQueueAndAwaitCompletion({
       type: 'restore',
       state: { count: 5 },
-      reapply: () => [effectful],
+      rebase: () => ({ state: { count: 5 }, inputs: [effectful] }),
     });
 
     expect(seen).toEqual([false, true]);
@@ -71,17 +71,17 @@ describe('a restored State with reapply (a rebase)', () => {
     await scope.sendToQueueAndAwaitCompletion({
       type: 'restore',
       state: { count: 0 },
-      reapply: () => [increment(1), failing, increment(2)],
+      rebase: () => ({ state: { count: 0 }, inputs: [increment(1), failing, increment(2)] }),
     });
     expect(vm.getCurrentState()).toEqual({ count: 3 });
   });
 
-  it('a reapply that throws is reported, and the State is restored as given', async () => {
+  it('a rebase that throws is reported, and the State is restored as given', async () => {
     const { vm, rec, scope } = setUp();
     await scope.sendToQueueAndAwaitCompletion({
       type: 'restore',
       state: { count: 7 },
-      reapply: () => {
+      rebase: () => {
         throw new Error('broken interceptor');
       },
     });
@@ -89,10 +89,12 @@ describe('a restored State with reapply (a rebase)', () => {
     expect(rec.lines((l) => l.startsWith('UnhandledError'))).toHaveLength(1);
   });
 
-  it('a reapply that is not a function is a clear error', async () => {
+  it('a rebase that is not a function is a clear error', async () => {
     const { scope } = setUp();
     await expect(
-      scope.sendToQueue({ type: 'restore', state: { count: 1 }, reapply: 'no' as never }),
-    ).rejects.toThrow(/^ballast-sync: sendToQueue\(\) needs .*reapply\?: \(\) => inputs/);
+      scope.sendToQueue({ type: 'restore', state: { count: 1 }, rebase: 'no' as never }),
+    ).rejects.toThrow(
+      /^ballast-sync: sendToQueue\(\) needs .*rebase\?: \(\) => \(\{ state, inputs \}\)/,
+    );
   });
 });

@@ -72,9 +72,9 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   /**
    * A Source (or an elected one leading now): its current State with every acknowledgement it
    * reflects. A Source that continues from it (`resumeFrom`, or a `SnapshotStore`) never applies
-   * again an Input the State already reflects. An Input still running when it is taken may be
-   * reflected in part and will be applied again: take snapshots from a fifo Source between Inputs
-   * (e.g. after `whenIdle()`) when that matters.
+   * again an Input the State already reflects. A Replica's Input whose handler has started counts
+   * as reflected: if it is still running when the snapshot is taken, a successor keeps only the
+   * effect it had by then (at most once for the rest, never twice).
    *
    * @example
    * const next = new DefaultSyncConnection({ clientType: 'source', adapter, resumeFrom: old.snapshot() });

@@ -55,7 +55,10 @@ export class ReplicaSession<I, E, S> {
   private link: SyncLinkState = 'connected';
   /** Whether the State stream failed and is being subscribed again. */
   private streamDown = false;
-  private applied: { readonly state: S } | undefined;
+  /** The latest Source State received (what every restore applies). */
+  private applied: SyncedState<S> | undefined;
+  /** The last State a StateApplied notification was emitted for. */
+  private announced: SyncedState<S> | undefined;
   private restoresInFlight = 0;
   private readonly backoff: Backoff;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
@@ -295,28 +298,36 @@ export class ReplicaSession<I, E, S> {
    * their Inputs; once all are acknowledged, the State is exactly the Source's.
    */
   private apply(published: SyncedState<S>): void {
-    this.applied = { state: published.state };
-    let replayed = 0;
-    const reapply =
-      this.mode === 'forward-inputs'
-        ? () => {
-            replayed = this.pending.length;
-            return this.pending.map((pending) => pending.input);
-          }
-        : undefined;
-    this.restore(reapply, () => {
-      this.context.emit({ type: 'StateApplied', state: published });
-      if (replayed > 0) this.context.emit({ type: 'StateRebased', state: published, replayed });
-    });
+    this.applied = published;
+    this.restore();
   }
 
-  private restore(reapply?: () => readonly I[], onApplied?: () => void): void {
-    const state = (this.applied as { readonly state: S }).state;
+  /**
+   * Queues a restore of the latest Source State. It is read when the restore is applied, not when
+   * it is queued, together with the Inputs still unacknowledged then, so a restore that waited
+   * behind local Inputs (fifo) never applies an older State than the acknowledgements already
+   * received, and several queued restores all land on the same, latest, rebase.
+   */
+  private restore(): void {
     this.restoresInFlight++;
-    this.context.scope.sendToQueueAndAwaitCompletion({ type: 'restore', state, reapply }).then(
+    let applied: { readonly published: SyncedState<S>; readonly replayed: number } | undefined;
+    const rebase = () => {
+      const published = this.applied as SyncedState<S>;
+      const inputs =
+        this.mode === 'forward-inputs' ? this.pending.map((pending) => pending.input) : [];
+      applied = { published, replayed: inputs.length };
+      return { state: published.state, inputs };
+    };
+    const state = (this.applied as SyncedState<S>).state;
+    this.context.scope.sendToQueueAndAwaitCompletion({ type: 'restore', state, rebase }).then(
       () => {
         this.restoresInFlight--;
-        onApplied?.();
+        if (applied && applied.published !== this.announced) {
+          const { published, replayed } = applied;
+          this.announced = published;
+          this.context.emit({ type: 'StateApplied', state: published });
+          if (replayed > 0) this.context.emit({ type: 'StateRebased', state: published, replayed });
+        }
         this.context.changed();
         // A local Input may have completed between this restore and now (parallel()): its own
         // check was skipped because this restore was still in flight.

@@ -33,6 +33,14 @@ interface ReplicaRecord<I> {
   expected: number;
   /** Every Input up to this `seq` reached an outcome. */
   acknowledged: number;
+  /**
+   * Every Input up to this `seq` started (its handler ran, at least in part) or reached an outcome:
+   * what a snapshot's State reflects. A successor never runs these again; one still running when
+   * this Source leaves keeps only the effect it had by then.
+   */
+  reflected: number;
+  /** Inputs started ahead of an earlier one (parallel Sources). */
+  readonly startedAhead: Set<number>;
   /** The version that first acknowledged one of its Inputs (to tell a restart from a collision). */
   firstAckVersion: number | undefined;
   /** Outcomes that arrived ahead of an earlier Input's (parallel or lifo Sources). */
@@ -63,13 +71,20 @@ export class SourceSession<I, E, S> {
   private readonly acknowledgements = new Map<string, number>();
   private readonly publishRequests = new Subject<S>();
   private active = true;
-  /** While the snapshot store loads: the Inputs this Source accepted meanwhile (replayed on it). */
-  private acceptedWhileLoading: I[] | undefined;
+  /** Whether the snapshot store is loading (Replicas' Inputs wait, nothing is published). */
+  private loading = false;
+  /**
+   * Until the snapshot's restore is applied: the Inputs this Source accepted meanwhile (they ran
+   * on the State before it, so they are replayed on top of it).
+   */
+  private acceptedBeforeResume: I[] | undefined = [];
   /** What is down right now: the adapter's link, or its Input stream (re-subscribing). */
   private readonly down = new Set<'link' | 'stream'>();
   private changed = false;
-  /** Publications the adapter has not said it handed over yet. */
+  /** Publications the adapter has not said it handed over yet (or not sent: saving first). */
   private deliveriesInFlight = 0;
+  /** The last publication waiting for its snapshot to be saved (they go out in order). */
+  private sending: Promise<void> | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private version = 0;
   private latest: SyncedState<S> | undefined;
@@ -89,8 +104,8 @@ export class SourceSession<I, E, S> {
     const subscription = new Subscription();
     subscription.add(
       notifications.subscribe((notification) => {
-        if (notification.type === 'InputAccepted' && this.acceptedWhileLoading)
-          this.acceptedWhileLoading.push(notification.input);
+        if (notification.type === 'InputAccepted' && this.acceptedBeforeResume)
+          this.acceptedBeforeResume.push(notification.input);
         if (notification.type !== 'StateChanged') return;
         this.changed = true;
         this.schedulePublish();
@@ -105,7 +120,7 @@ export class SourceSession<I, E, S> {
     if (isThenable(loaded)) {
       // Replicas wait (no Input is taken) until the snapshot is there; this Source's own Inputs
       // apply meanwhile and are replayed on top of it.
-      this.acceptedWhileLoading = [];
+      this.loading = true;
       loaded.then(
         (snapshot) => this.begin(subscription, snapshot),
         (error: unknown) => {
@@ -126,7 +141,7 @@ export class SourceSession<I, E, S> {
   isSynced(): boolean {
     if (!this.active) return true; // superseded or cleared: nothing more will happen
     return (
-      this.acceptedWhileLoading === undefined &&
+      !this.loading &&
       !this.changed &&
       this.acknowledgements.size === 0 &&
       this.deliveriesInFlight === 0
@@ -136,7 +151,7 @@ export class SourceSession<I, E, S> {
   /** The State with every acknowledgement it reflects, for a Source that continues from it. */
   snapshot(): SyncSnapshot<S> {
     const acks: Record<string, number> = {};
-    for (const [incarnation, record] of this.replicas) acks[incarnation] = record.acknowledged;
+    for (const [incarnation, record] of this.replicas) acks[incarnation] = record.reflected;
     return { protocol: SYNC_PROTOCOL_VERSION, state: this.context.scope.getCurrentState(), acks };
   }
 
@@ -154,8 +169,7 @@ export class SourceSession<I, E, S> {
 
   /** Continues from the snapshot (if any), then takes Replicas' Inputs as the channel's Source. */
   private begin(subscription: Subscription, snapshot: SyncSnapshot<S> | undefined): void {
-    const replay = this.acceptedWhileLoading ?? [];
-    this.acceptedWhileLoading = undefined;
+    this.loading = false;
     if (subscription.closed) return;
     const problem = snapshot === undefined ? undefined : syncSnapshotProblem(snapshot);
     if (problem !== undefined) {
@@ -164,9 +178,9 @@ export class SourceSession<I, E, S> {
           `the Source of channel "${this.context.scope.viewModelName}" loaded a snapshot it cannot use (${problem}); it starts from its own State.`,
         ),
       );
-    } else if (snapshot) {
-      this.resume(snapshot, replay);
     }
+    if (problem === undefined && snapshot) this.resume(snapshot);
+    else this.acceptedBeforeResume = undefined;
     const { adapter, clientId } = this.context;
     const inputs = followAdapterStream(
       this.context,
@@ -198,46 +212,59 @@ export class SourceSession<I, E, S> {
   }
 
   /**
-   * Continues from a snapshot: its State (with `replay`, Inputs this Source accepted while it was
-   * loading, re-applied on top), and its acknowledgements (announced in the first State).
+   * Continues from a snapshot: its State, restored ahead of the Inputs waiting in the queue (with
+   * the Inputs that ran here before it replayed on top: a promoted Replica's own unacknowledged
+   * ones, and this Source's own accepted while it loaded), and its acknowledgements (announced in
+   * the first State). A replay keeps the synchronous State updates of a handler: the part of an
+   * async handler after its first `await` is lost for those Inputs (they already ran on a State
+   * that is now replaced).
    */
-  private resume(snapshot: SyncSnapshot<S>, replay: readonly I[]): void {
+  private resume(snapshot: SyncSnapshot<S>): void {
     for (const [incarnation, seq] of Object.entries(snapshot.acks)) {
       this.replicas.set(incarnation, {
         clientId: '',
         expected: seq + 1,
         acknowledged: seq,
+        reflected: seq,
+        startedAhead: new Set(),
         firstAckVersion: undefined,
         settled: new Set(),
         early: new Map(),
       });
       this.acknowledgements.set(incarnation, seq);
     }
-    // A promoted Replica's own Inputs that the snapshot does not reflect yet apply now, once.
+    // A promoted Replica's own Inputs that the snapshot does not reflect: they already ran here,
+    // so, as in a rebase, they are replayed (not run again), and what is shown never goes back.
     const reflected = this.handOver ? (snapshot.acks[this.handOver.incarnation] ?? 0) : 0;
-    const inherited = (this.handOver?.pending ?? [])
+    const handedOver = (this.handOver?.pending ?? [])
       .filter((pending) => pending.seq > reflected)
       .map((pending) => pending.input);
-    const inputs = [...inherited, ...replay];
+    const rebase = () => {
+      const inputs = [...handedOver, ...(this.acceptedBeforeResume ?? [])];
+      this.acceptedBeforeResume = undefined;
+      return { state: snapshot.state, inputs };
+    };
     void this.context.scope.sendToQueue({
       type: 'restore',
       state: snapshot.state,
-      reapply: inputs.length > 0 ? () => inputs : undefined,
+      rebase,
+      placement: 'before-queued',
     });
   }
 
   /** The ViewModel is cleared: unless superseded, what it holds is saved for the next Source. */
   private leave(): void {
-    const wasSource = this.active && this.acceptedWhileLoading === undefined;
+    const wasSource = this.active && !this.loading;
     this.active = false;
     clearTimeout(this.timer);
     clearTimeout(this.heartbeatTimer);
     if (wasSource) this.save();
   }
 
-  private save(): void {
+  /** Saves the current snapshot; returns a Promise while an asynchronous store saves it. */
+  private save(): Promise<void> | undefined {
     const { snapshots } = this.context;
-    if (snapshots) callAdapter(this.context, () => snapshots.save(this.snapshot()));
+    return snapshots ? callAdapter(this.context, () => snapshots.save(this.snapshot())) : undefined;
   }
 
   /**
@@ -305,6 +332,7 @@ export class SourceSession<I, E, S> {
   private skipSettled(replica: ReplicaRecord<I>, firstUnacknowledged: number): void {
     replica.expected = firstUnacknowledged;
     replica.acknowledged = Math.max(replica.acknowledged, firstUnacknowledged - 1);
+    replica.reflected = Math.max(replica.reflected, replica.acknowledged);
     for (const seq of replica.early.keys())
       if (seq < firstUnacknowledged) replica.early.delete(seq);
     for (const seq of replica.settled) if (seq <= replica.acknowledged) replica.settled.delete(seq);
@@ -326,6 +354,8 @@ export class SourceSession<I, E, S> {
         clientId: envelope.clientId,
         expected,
         acknowledged: expected - 1,
+        reflected: expected - 1,
+        startedAhead: new Set(),
         firstAckVersion: undefined,
         settled: new Set(),
         early: new Map(),
@@ -372,10 +402,13 @@ export class SourceSession<I, E, S> {
 
   private process(replica: ReplicaRecord<I>, envelope: SyncedInput<I>): void {
     replica.expected = envelope.seq + 1;
-    this.context.scope.sendToQueueAndAwaitCompletion({ type: 'input', input: envelope.input }).then(
+    const started = () => markReflected(replica, envelope.seq);
+    const item = { type: 'input', input: envelope.input, started } as const;
+    this.context.scope.sendToQueueAndAwaitCompletion(item).then(
       (outcome) => {
         // This Source is going away without having applied it: the next Source gets it.
         if (isLeaving(outcome)) return;
+        markReflected(replica, envelope.seq); // rejected or dropped: settled without starting
         if (envelope.seq <= replica.acknowledged) return; // skipped meanwhile: see skipSettled()
         replica.settled.add(envelope.seq);
         const before = replica.acknowledged;
@@ -399,7 +432,7 @@ export class SourceSession<I, E, S> {
    * Inputs that caused them (which settle a few microtasks later) travel as one State.
    */
   private schedulePublish(): void {
-    if (this.timer !== undefined || !this.active || this.acceptedWhileLoading) return;
+    if (this.timer !== undefined || !this.active || this.loading) return;
     this.timer = setTimeout(() => {
       this.timer = undefined;
       if (this.active) this.publishRequests.next(this.context.scope.getCurrentState());
@@ -423,10 +456,27 @@ export class SourceSession<I, E, S> {
     };
     this.acknowledgements.clear();
     this.changed = false;
-    this.latest = published;
     this.heartbeat.reset();
-    this.send(published, false);
-    this.save();
+    // The snapshot is saved before the acknowledgements go out: a Replica drops an acknowledged
+    // Input, so a successor must find it reflected. An asynchronous store delays the State (and
+    // every later one, in order) until it saved.
+    const saved = this.save();
+    const previous = this.sending;
+    if (!saved && !previous) {
+      this.latest = published;
+      this.send(published, false);
+    } else {
+      this.deliveriesInFlight++;
+      const sent = Promise.all([previous, saved]).then(() => {
+        this.deliveriesInFlight--;
+        if (this.sending === sent) this.sending = undefined;
+        if (!this.active) return;
+        this.latest = published;
+        this.send(published, false);
+        this.context.changed();
+      });
+      this.sending = sent;
+    }
     this.context.changed();
   }
 
@@ -461,4 +511,11 @@ export class SourceSession<I, E, S> {
         "it no longer receives Inputs nor publishes its State. Give exactly one ViewModel of a channel the role 'source'.",
     );
   }
+}
+
+/** Notes that Input `seq` of a Replica started or settled, advancing what a snapshot reflects. */
+function markReflected<I>(replica: ReplicaRecord<I>, seq: number): void {
+  if (seq <= replica.reflected) return;
+  replica.startedAhead.add(seq);
+  while (replica.startedAhead.delete(replica.reflected + 1)) replica.reflected++;
 }

@@ -1,4 +1,5 @@
 import { Subscription, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import { ballastError } from '../engine/errors';
 import type { BallastInterceptorScope } from '../engine/interceptor';
 import { isThenable } from '../engine/is-thenable';
 import type { SyncNotification, SyncStatus } from './sync-connection';
@@ -80,7 +81,8 @@ export class Backoff {
 }
 
 /**
- * Subscribes to an adapter stream and keeps it subscribed: when it errors, the error is reported
+ * Subscribes to an adapter stream and keeps it subscribed: when it errors (or completes, unless a
+ * `complete` handler says what that means), the error is reported
  * (`AdapterStreamFailed` and `UnhandledError`), `onDown()` runs, and it is subscribed again after a
  * backoff, calling `onUp()`. Unsubscribing the returned Subscription stops for good.
  */
@@ -120,7 +122,15 @@ export function followAdapterStream<I, E, S, T>(
           handlers.next(value);
         },
         error: fail,
-        complete: () => handlers.complete?.(),
+        // Without a complete handler, a stream that ends (a closed socket) is a failure too.
+        complete: () =>
+          handlers.complete
+            ? handlers.complete()
+            : fail(
+                ballastError(
+                  `an adapter stream of channel "${context.scope.viewModelName}" completed; it is subscribed again.`,
+                ),
+              ),
       });
     } catch (error) {
       fail(error);
