@@ -12,12 +12,12 @@
  * is not coarsened to 100 µs) and a MutationObserver that stops the clock when the last of the N
  * counters changed.
  */
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromiumArgs, chromiumExecutable } from '../../e2e/chromium';
+import { chromiumExecutable } from '../../e2e/chromium';
+import { openIsolatedBrowser } from '../lib/isolated-browser';
 import { progress, quick, ratio, round, timeSummary, writeOutput } from '../lib/results';
 
 const N = 100;
@@ -81,24 +81,11 @@ async function main(): Promise<void> {
     return;
   }
   build();
-  const profile = mkdtempSync(join(tmpdir(), 'ballast-bench-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumExecutable,
-    headless: true,
-    args: chromiumArgs,
-  });
+  const browser = await openIsolatedBrowser('chromium', ORIGIN, (path) =>
+    join(dist, path === '/' ? 'index.html' : path.slice(1)),
+  );
+  const context = browser.context;
   try {
-    await context.route(`${ORIGIN}/**`, (route) => {
-      const path = new URL(route.request().url()).pathname;
-      return route.fulfill({
-        path: join(dist, path === '/' ? 'index.html' : path.slice(1)),
-        // Cross-origin isolation: performance.now() at 5 µs instead of 100 µs resolution.
-        headers: {
-          'Cross-Origin-Opener-Policy': 'same-origin',
-          'Cross-Origin-Embedder-Policy': 'require-corp',
-        },
-      });
-    });
     const samples: Record<'sync' | 'signal', number[]> = { sync: [], signal: [] };
     for (let round = 0; round < ROUNDS; round++) {
       for (const mode of ['signal', 'sync'] as const) {
@@ -134,8 +121,7 @@ async function main(): Promise<void> {
       info: { chromium: chromiumVersion },
     });
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
 }
 

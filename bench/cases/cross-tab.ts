@@ -14,13 +14,13 @@
  * The page is bench/cross-tab/page.ts, bundled here with esbuild and served from
  * http://bench.localhost (a secure context: Web Locks) with cross-origin isolation (5 µs timers).
  */
-import { chromium, type BrowserContext, type Page } from '@playwright/test';
+import type { BrowserContext, Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { chromiumArgs, chromiumExecutable } from '../../e2e/chromium';
+import { chromiumExecutable } from '../../e2e/chromium';
+import { openIsolatedBrowser } from '../lib/isolated-browser';
 import {
   median,
   progress,
@@ -194,23 +194,11 @@ async function main(): Promise<void> {
       version: string;
     }
   ).version;
-  const profile = mkdtempSync(join(tmpdir(), 'ballast-bench-cross-tab-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: chromiumExecutable,
-    headless: true,
-    args: chromiumArgs,
-  });
+  const browser = await openIsolatedBrowser('cross-tab', ORIGIN, (path) =>
+    path === '/' ? join(source, 'index.html') : join(out, path.slice(1)),
+  );
+  const context = browser.context;
   try {
-    await context.route(`${ORIGIN}/**`, (route) => {
-      const path = new URL(route.request().url()).pathname;
-      return route.fulfill({
-        path: path === '/' ? join(source, 'index.html') : join(out, path.slice(1)),
-        headers: {
-          'Cross-Origin-Opener-Policy': 'same-origin',
-          'Cross-Origin-Embedder-Policy': 'require-corp',
-        },
-      });
-    });
     const trips = await roundTrips(context);
     const fails = await failovers(context);
     const [ours, raw, npm] = [trips['ours'], trips['raw'], trips['npm']].map((s) =>
@@ -256,8 +244,7 @@ async function main(): Promise<void> {
         `failover ${round(oursFail.median_ms as number)} ms vs npm ${round(npmFail.median_ms as number)} ms`,
     );
   } finally {
-    await context.close();
-    rmSync(profile, { recursive: true, force: true });
+    await browser.close();
   }
 }
 
