@@ -60,6 +60,8 @@ export class ReplicaSession<I, E, S> {
   /** The last State a StateApplied notification was emitted for. */
   private announced: SyncedState<S> | undefined;
   private restoresInFlight = 0;
+  /** Restores queued and not applied yet (what `isSynced()` waits for). */
+  private restoresWaiting = 0;
   private readonly backoff: Backoff;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
@@ -117,7 +119,7 @@ export class ReplicaSession<I, E, S> {
    * waiting to be applied.
    */
   isSynced(): boolean {
-    return this.pending.length === 0 && this.restoresInFlight === 0;
+    return this.pending.length === 0 && this.restoresWaiting === 0;
   }
 
   /** Its incarnation and the Inputs not acknowledged yet (for an elected Replica promoted to Source). */
@@ -310,8 +312,10 @@ export class ReplicaSession<I, E, S> {
    */
   private restore(): void {
     this.restoresInFlight++;
+    this.restoresWaiting++;
     let applied: { readonly published: SyncedState<S>; readonly replayed: number } | undefined;
     const rebase = () => {
+      this.restoresWaiting--; // applied now: nothing of it is on its way any more
       const published = this.applied as SyncedState<S>;
       const inputs =
         this.mode === 'forward-inputs' ? this.pending.map((pending) => pending.input) : [];
@@ -336,6 +340,7 @@ export class ReplicaSession<I, E, S> {
       // The ViewModel is shutting down or cleared: nothing left to keep in sync.
       () => {
         this.restoresInFlight--;
+        if (!applied) this.restoresWaiting--;
         this.context.changed();
       },
     );

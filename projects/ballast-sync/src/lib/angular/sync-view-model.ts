@@ -30,7 +30,7 @@ import {
   type SyncStatus,
   type SyncTransport,
 } from 'ballast-sync/core';
-import { merge, Observable, of, type Subscriber } from 'rxjs';
+import { Observable, of, type Subscriber } from 'rxjs';
 import { syncViewModelOptionsToken, type SyncViewModelOptions } from './sync-view-model-options';
 import {
   BALLAST_SYNC_CONNECTION_FACTORY,
@@ -265,8 +265,8 @@ export abstract class SyncViewModel<I, E, S> {
    * Holds a `PendingTasks` task while this instance is busy (an Input queued or running, a side
    * job, an Event on its way, sync work on its way), released once `whenSynced()` resolves, or
    * after the stability timeout (with a dev-mode warning) so that nothing waits forever. Checked
-   * after each Input this instance is given, and a microtask after each notification (an Input
-   * from a Replica is announced before it runs). Returns the check.
+   * after each Input this instance is given, and a microtask after each sync notification (an
+   * Input from a Replica is announced before it runs). Returns the check.
    */
   private keepAppUnstableWhileBusy(): () => void {
     const pendingTasks = inject(PendingTasks);
@@ -302,10 +302,10 @@ export abstract class SyncViewModel<I, E, S> {
       });
     };
     let scheduled = false;
-    const subscription = merge(
-      this.viewModel.observeNotifications(),
-      this.connection.observeSyncNotifications(),
-    ).subscribe(() => {
+    // Work starts with an Input given to this instance (checked in trySend/send/…) or with sync
+    // traffic (an Input from a Replica, a State to apply): the engine's own notifications would
+    // only repeat those, at a cost per notification and per instance.
+    const subscription = this.connection.observeSyncNotifications().subscribe(() => {
       if (scheduled) return;
       scheduled = true;
       queueMicrotask(() => {
