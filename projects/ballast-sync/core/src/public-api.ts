@@ -43,6 +43,8 @@ export { createConsoleLogger, noOpLogger } from './engine/logger';
 export type { BallastLogger } from './engine/logger';
 /** Internal (for the library's other entry points): errors that start with `ballast-sync: `. */
 export { ballastError as ɵballastError } from './engine/errors';
+/** Internal: a setTimeout that any delay (Infinity, past 2^31 - 1 ms) cannot overflow. */
+export { setLongTimeout as ɵsetLongTimeout } from './engine/set-long-timeout';
 
 // Ballast Sync
 export { BallastSyncInterceptor } from './sync/ballast-sync-interceptor';

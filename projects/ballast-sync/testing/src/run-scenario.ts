@@ -1,6 +1,7 @@
 import {
   BasicViewModel,
   ɵballastError as ballastError,
+  ɵsetLongTimeout as setLongTimeout,
   noOpLogger,
   type BallastInterceptor,
   type BallastInterceptorScope,
@@ -12,7 +13,6 @@ import {
 } from 'ballast-sync/core';
 
 /** The longest delay `setTimeout` honours; a longer `timeoutMs` is cut to it (about 24.8 days). */
-const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
 /**
  * What `running` gets besides the ViewModel, like Ballast's `running { }` block.
@@ -152,20 +152,19 @@ export async function runScenario<I, E, S>(
     signal: controller.signal,
   };
   let timedOut = false;
-  let timer: ReturnType<typeof setTimeout> | undefined;
+  let cancelDeadline = (): void => undefined;
   try {
     const work = (async () => {
       await running(vm, scope);
       await vm.whenIdle();
     })();
     const deadline = new Promise<'timed out'>((resolve) => {
-      if (timeoutMs !== Infinity)
-        timer = setTimeout(() => resolve('timed out'), Math.min(timeoutMs, MAX_TIMER_DELAY_MS));
+      cancelDeadline = setLongTimeout(() => resolve('timed out'), timeoutMs);
     });
     timedOut = (await Promise.race([work, deadline])) === 'timed out';
     if (timedOut) work.catch(() => undefined); // `running` may fail later: it is no longer awaited
   } finally {
-    clearTimeout(timer);
+    cancelDeadline();
     vm.clear(); // what clearing cancels or drops is recorded too
     recording = false;
     controller.abort(

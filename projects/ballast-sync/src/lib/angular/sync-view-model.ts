@@ -19,6 +19,7 @@ import {
   BasicViewModel,
   createConsoleLogger,
   ɵballastError as ballastError,
+  ɵsetLongTimeout as setLongTimeout,
   type ActiveRole,
   type BallastNotification,
   type BallastViewModelConfiguration,
@@ -339,13 +340,6 @@ export abstract class SyncViewModel<I, E, S> {
       };
     });
   }
-}
-
-/** Runs `callback` after `ms` (never for Infinity); returns what cancels it. */
-function setLongTimeout(callback: () => void, ms: number): () => void {
-  if (!Number.isFinite(ms)) return () => undefined;
-  const timer = setTimeout(callback, Math.min(ms, 2 ** 31 - 1));
-  return () => clearTimeout(timer);
 }
 
 /**
