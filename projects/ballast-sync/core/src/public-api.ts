@@ -64,6 +64,7 @@ export type { SyncElection } from './sync/sync-election';
 export type {
   SyncConnectionAdapter,
   SyncLinkState,
+  SyncReaderRole,
   SyncTransport,
 } from './sync/sync-connection-adapter';
 export {

@@ -6,6 +6,7 @@ import {
   type SyncedInput,
   type SyncedState,
   type SyncLinkState,
+  type SyncReaderRole,
 } from 'ballast-sync/core';
 import {
   BehaviorSubject,
@@ -127,9 +128,9 @@ class FaultyNetwork<I, E, S> implements FaultyAdapter<I, E, S> {
     this.counts.states.lost++;
   }
 
-  readStateFromSource(clientId: string): Observable<SyncedState<S>> {
+  readStateFromSource(clientId: string, role?: SyncReaderRole): Observable<SyncedState<S>> {
     checkId('readStateFromSource', clientId);
-    const states = this.inner.readStateFromSource(clientId);
+    const states = this.inner.readStateFromSource(clientId, role);
     return this.following((subscriber) => {
       const line = new DeliveryLine<SyncedState<S>>(this.faults.states.ordered, (state) =>
         this.handOver('states', () => subscriber.next(state)),

@@ -87,8 +87,9 @@ export class ReplicaSession<I, E, S> {
       );
     }
     this.updateStatus();
+    const role = this.mode === 'forward-inputs' ? 'replica' : 'spectator';
     subscription.add(
-      followAdapterStream(this.context, () => adapter.readStateFromSource(clientId), {
+      followAdapterStream(this.context, () => adapter.readStateFromSource(clientId, role), {
         next: (state) => this.receive(state),
         onDown: () => {
           this.streamDown = true;

@@ -402,24 +402,34 @@ export class SourceSession<I, E, S> {
 
   private process(replica: ReplicaRecord<I>, envelope: SyncedInput<I>): void {
     replica.expected = envelope.seq + 1;
+    if (envelope.refused !== undefined) {
+      // Refused by the adapter (a server's validation or rate limit): settled without running.
+      this.context.emit({ type: 'InputRefused', input: envelope, reason: envelope.refused });
+      this.settle(replica, envelope);
+      return;
+    }
     const started = () => markReflected(replica, envelope.seq);
     const item = { type: 'input', input: envelope.input, started } as const;
     this.context.scope.sendToQueueAndAwaitCompletion(item).then(
       (outcome) => {
         // This Source is going away without having applied it: the next Source gets it.
-        if (isLeaving(outcome)) return;
-        markReflected(replica, envelope.seq); // rejected or dropped: settled without starting
-        if (envelope.seq <= replica.acknowledged) return; // skipped meanwhile: see skipSettled()
-        replica.settled.add(envelope.seq);
-        const before = replica.acknowledged;
-        while (replica.settled.delete(replica.acknowledged + 1)) replica.acknowledged++;
-        if (replica.acknowledged !== before)
-          this.acknowledge(envelope.incarnation, replica.acknowledged);
+        if (!isLeaving(outcome)) this.settle(replica, envelope);
       },
       // The ViewModel stopped accepting Inputs (shutting down or cleared): this Source is going
       // away, and the Replica re-sends the Input to the next Source.
       () => undefined,
     );
+  }
+
+  /** Input `envelope.seq` reached an outcome: acknowledged once every earlier one did too. */
+  private settle(replica: ReplicaRecord<I>, envelope: SyncedInput<I>): void {
+    markReflected(replica, envelope.seq); // rejected, dropped or refused: settled without starting
+    if (envelope.seq <= replica.acknowledged) return; // skipped meanwhile: see skipSettled()
+    replica.settled.add(envelope.seq);
+    const before = replica.acknowledged;
+    while (replica.settled.delete(replica.acknowledged + 1)) replica.acknowledged++;
+    if (replica.acknowledged !== before)
+      this.acknowledge(envelope.incarnation, replica.acknowledged);
   }
 
   private acknowledge(incarnation: string, upToSeq: number): void {

@@ -3,6 +3,9 @@ import type { SnapshotStore } from './snapshot-store';
 import type { SyncElection } from './sync-election';
 import type { SyncedInput, SyncedState } from './sync-messages';
 
+/** Who reads a Source's States: a Replica (it also sends Inputs) or a Spectator (it only watches). */
+export type SyncReaderRole = 'replica' | 'spectator';
+
 /**
  * What an adapter knows of one participant's way to the Source:
  * - `connected`: the link is up and (for a Replica or Spectator) a Source is active;
@@ -47,8 +50,12 @@ export interface SyncConnectionAdapter<I, E, S> {
   sendSynchronizedStateToReplicas(state: SyncedState<S>): void | Promise<void>;
   /** Replica: send an Input to the Source (losing it is allowed: it is re-sent). */
   sendInputToSource(input: SyncedInput<I>): void | Promise<void>;
-  /** Replica or Spectator: the Source's States, the current one first. */
-  readStateFromSource(clientId: string): Observable<SyncedState<S>>;
+  /**
+   * Replica or Spectator: the Source's States, the current one first. `role` tells which (a server
+   * may let a participant only watch); the connections always pass it, an adapter that does not care
+   * ignores it.
+   */
+  readStateFromSource(clientId: string, role?: SyncReaderRole): Observable<SyncedState<S>>;
   /** Source: registers `sourceId` as the channel's active Source and receives Replicas' Inputs. */
   readInputsFromReplicas(sourceId: string): Observable<SyncedInput<I>>;
   /**

@@ -55,6 +55,11 @@ export type SyncNotification<I, S> =
   | { readonly type: 'LinkChanged'; readonly link: SyncLinkState }
   /** Source: an Input arrived (`duplicate` when it was already processed or is already held). */
   | { readonly type: 'InputReceived'; readonly input: SyncedInput<I>; readonly duplicate: boolean }
+  /**
+   * Source: the adapter refused an Input (`SyncedInput.refused`: invalid, over a rate limit); it
+   * is acknowledged without being applied.
+   */
+  | { readonly type: 'InputRefused'; readonly input: SyncedInput<I>; readonly reason: string }
   /** Source: an Input addressed to another Source incarnation arrived; it is never applied. */
   | { readonly type: 'InputMisaddressed'; readonly input: SyncedInput<I> }
   /**

@@ -1,4 +1,5 @@
 import { InMemorySyncAdapter, type SyncedInput } from 'ballast-sync/core';
+import { map } from 'rxjs';
 import {
   add,
   clearChannels,
@@ -136,5 +137,61 @@ describe('identity on the wire (fix over Ballast #3)', () => {
     expect(replica.syncOf('InputsAcknowledged').map((n) => n.upToSeq)).toEqual([1, 2]);
     expect(second.ids()).toEqual(['r2']);
     expect(replica.ids()).toEqual(['r2']);
+  });
+
+  it('an Input the adapter refused is acknowledged without being applied, and the Replica converges', async () => {
+    const inner = newAdapter();
+    const channel = new SyncTestChannel(
+      wrapAdapter(inner, {
+        // As a server does with an Input its validation refuses.
+        readInputsFromReplicas: (sourceId) =>
+          inner
+            .readInputsFromReplicas(sourceId)
+            .pipe(
+              map((envelope) =>
+                (envelope.input as { id?: string }).id === 'bad'
+                  ? { ...envelope, refused: 'invalid-input' }
+                  : envelope,
+              ),
+            ),
+      }),
+    );
+    const source = channel.source();
+    const replica = channel.replica();
+    await channel.settle();
+    replica.send(add('a'));
+    replica.send(add('bad'));
+    replica.send(add('c'));
+    await channel.settle();
+
+    expect(source.ids()).toEqual(['a', 'c']);
+    expect(source.vmOf('InputAccepted')).toHaveLength(2);
+    expect(source.syncOf('InputRefused').map((n) => [n.input.seq, n.reason])).toEqual([
+      [2, 'invalid-input'],
+    ]);
+    expect(replica.syncOf('InputsAcknowledged').at(-1)?.upToSeq).toBe(3);
+    expect(replica.ids()).toEqual(['a', 'c']); // its optimistic 'bad' was rebased away
+  });
+
+  it('tells the adapter whether a reader is a Replica or a Spectator', async () => {
+    const roles: [string, string | undefined][] = [];
+    const inner = newAdapter();
+    const channel = new SyncTestChannel(
+      wrapAdapter(inner, {
+        readStateFromSource: (clientId, role) => {
+          roles.push([clientId, role]);
+          return inner.readStateFromSource(clientId, role);
+        },
+      }),
+    );
+    channel.source();
+    channel.replica({ clientId: 'r' });
+    channel.spectator({ clientId: 's' });
+    await channel.settle();
+
+    expect(roles).toEqual([
+      ['r', 'replica'],
+      ['s', 'spectator'],
+    ]);
   });
 });

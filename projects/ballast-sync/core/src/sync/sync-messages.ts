@@ -35,6 +35,13 @@ export interface SyncedInput<I> {
   /** The newest `version` of that Source the Replica had received when it sent this envelope. */
   readonly seen: number;
   readonly input: I;
+  /**
+   * Set only by a Source-side adapter (a server that refused the Input: invalid, over a rate
+   * limit): the Source acknowledges it without applying it, so the Replica converges, and reports
+   * `InputRefused`. An adapter that receives envelopes from untrusted senders builds them itself
+   * and never passes a sender's own `refused` through.
+   */
+  readonly refused?: string;
 }
 
 /** A State the Source publishes to Replicas and Spectators. */
@@ -105,6 +112,8 @@ export function syncedInputProblem(value: unknown): string | undefined {
     return 'firstUnacknowledged must not be greater than seq';
   if (!isNonNegativeInteger(v.seen)) return 'seen must be a whole number >= 0';
   if (v.input === undefined) return 'it carries no input';
+  if (v.refused !== undefined && typeof v.refused !== 'string')
+    return 'refused must be a string (the reason) when present';
   return undefined;
 }
 

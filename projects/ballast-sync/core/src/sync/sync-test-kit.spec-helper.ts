@@ -349,7 +349,7 @@ export function wrapAdapter(
   return {
     sendSynchronizedStateToReplicas: (state) => inner.sendSynchronizedStateToReplicas(state),
     sendInputToSource: (input) => inner.sendInputToSource(input),
-    readStateFromSource: (clientId) => inner.readStateFromSource(clientId),
+    readStateFromSource: (clientId, role) => inner.readStateFromSource(clientId, role),
     readInputsFromReplicas: (sourceId) => inner.readInputsFromReplicas(sourceId),
     observeLink: inner.observeLink?.bind(inner),
     stats: inner.stats?.bind(inner),
@@ -367,8 +367,8 @@ export function withLatentStates(
 ): InspectableAdapter {
   let inFlight = 0;
   return wrapAdapter(inner, {
-    readStateFromSource: (clientId) =>
-      inner.readStateFromSource(clientId).pipe(
+    readStateFromSource: (clientId, role) =>
+      inner.readStateFromSource(clientId, role).pipe(
         mergeMap((state) => {
           inFlight++;
           return timer(ms).pipe(
