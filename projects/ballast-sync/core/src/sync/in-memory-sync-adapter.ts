@@ -5,7 +5,11 @@ import {
   InMemoryChannel,
   type InMemorySyncAdapterStats,
 } from './in-memory-channel';
-import type { SyncConnectionAdapter, SyncLinkState } from './sync-connection-adapter';
+import type {
+  SyncConnectionAdapter,
+  SyncReaderRole,
+  SyncLinkState,
+} from './sync-connection-adapter';
 import {
   syncedInputProblem,
   syncedStateProblem,
@@ -81,7 +85,8 @@ export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E,
     this.channel.find()?.forward(input);
   }
 
-  readStateFromSource(clientId: string): Observable<SyncedState<S>> {
+  /** In memory, Replicas and Spectators read alike (the role is not needed). */
+  readStateFromSource(clientId: string, _role?: SyncReaderRole): Observable<SyncedState<S>> {
     checkId('readStateFromSource', clientId);
     return defer(() => this.channel.open().readStates());
   }

@@ -244,7 +244,7 @@ export class ReplicaSession<I, E, S> {
   }
 
   private receive(published: SyncedState<S>): void {
-    const problem = syncedStateProblem(published);
+    const problem = stateProblem(published);
     if (problem !== undefined) {
       this.context.scope.reportError(
         ballastError(
@@ -370,4 +370,19 @@ export class ReplicaSession<I, E, S> {
     this.disarmResendTimer();
     this.outgoing.complete();
   }
+}
+
+/**
+ * States already found well-formed. An in-memory fan-out hands one State object to every Replica,
+ * and checking its acknowledgement table (one entry per Replica heard from) in each of them would
+ * cost R × R per publication.
+ */
+const wellFormedStates = new WeakSet<object>();
+
+function stateProblem(published: SyncedState<unknown>): string | undefined {
+  const cached = typeof published === 'object' && published !== null;
+  if (cached && wellFormedStates.has(published)) return undefined;
+  const problem = syncedStateProblem(published);
+  if (problem === undefined && cached) wellFormedStates.add(published);
+  return problem;
 }

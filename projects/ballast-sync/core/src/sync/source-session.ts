@@ -11,6 +11,7 @@ import {
   type SyncedState,
   type SyncSnapshot,
 } from './sync-messages';
+import { PublicationSchedule } from './publication-schedule';
 import type { HandOver } from './replica-session';
 import {
   Backoff,
@@ -85,7 +86,9 @@ export class SourceSession<I, E, S> {
   private deliveriesInFlight = 0;
   /** The last publication waiting for its snapshot to be saved (they go out in order). */
   private sending: Promise<void> | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly schedule = new PublicationSchedule(() => {
+    if (this.active) this.publishRequests.next(this.context.scope.getCurrentState());
+  });
   private version = 0;
   private latest: SyncedState<S> | undefined;
   private readonly heartbeat: Backoff;
@@ -256,7 +259,7 @@ export class SourceSession<I, E, S> {
   private leave(): void {
     const wasSource = this.active && !this.loading;
     this.active = false;
-    clearTimeout(this.timer);
+    this.schedule.stop();
     clearTimeout(this.heartbeatTimer);
     if (wasSource) this.save();
   }
@@ -437,16 +440,9 @@ export class SourceSession<I, E, S> {
     this.schedulePublish();
   }
 
-  /**
-   * Publishes in the next macrotask, so that a burst of changes and the acknowledgements of the
-   * Inputs that caused them (which settle a few microtasks later) travel as one State.
-   */
+  /** Publishes once the work that changed it is done (see {@link PublicationSchedule}). */
   private schedulePublish(): void {
-    if (this.timer !== undefined || !this.active || this.loading) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      if (this.active) this.publishRequests.next(this.context.scope.getCurrentState());
-    }, 0);
+    if (this.active && !this.loading) this.schedule.request();
   }
 
   private publish(): void {
@@ -467,6 +463,7 @@ export class SourceSession<I, E, S> {
     this.acknowledgements.clear();
     this.changed = false;
     this.heartbeat.reset();
+    this.schedule.published();
     // The snapshot is saved before the acknowledgements go out: a Replica drops an acknowledged
     // Input, so a successor must find it reflected. An asynchronous store delays the State (and
     // every later one, in order) until it saved.
@@ -511,7 +508,7 @@ export class SourceSession<I, E, S> {
   private supersede(): void {
     if (!this.active) return;
     this.active = false;
-    clearTimeout(this.timer);
+    this.schedule.stop();
     clearTimeout(this.heartbeatTimer);
     this.context.setStatus('superseded');
     this.context.changed();

@@ -39,7 +39,7 @@ function participant(
     logger: noOpLogger,
     interceptors: [new BallastSyncInterceptor(connection)],
   });
-  return { vm, status: () => status };
+  return { vm, connection, status: () => status };
 }
 
 describe('clearing releases everything the adapter holds', () => {
@@ -51,6 +51,9 @@ describe('clearing releases everything the adapter holds', () => {
     replicas.forEach((r, i) => i % 100 === 0 && r.vm.trySend(add(`r${i}`)));
     spectators[0]?.vm.trySend(add('local'));
     for (let i = 0; i < 5; i++) await macrotask();
+    // Publishing to 2200 readers is load: the Source may coalesce for a while.
+    await sources[4]?.connection.whenSynced();
+    await macrotask();
 
     const active = sources[4];
     expect(active?.vm.getCurrentState().applied).toHaveLength(20);
