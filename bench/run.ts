@@ -1,6 +1,8 @@
 /*
  * `npm run bench`: runs every case in its own Node process (node --expose-gc, sources loaded through
  * tsx), then prints a Markdown table and writes bench/results.json. Never part of `npm test` or CI.
+ * Cases 3, 6 and 7 measure the built package (dist/ballast-sync, rebuilt when older than the
+ * sources): memory and create/destroy in a plain `node --expose-gc` child on its .mjs files.
  *
  *   npm run bench                 all cases (a few minutes)
  *   npm run bench -- --quick      fewer samples, to check the harness
@@ -19,9 +21,11 @@ const root = resolve(__dirname, '..');
 const CASES = [
   { id: '1', file: 'bench/cases/engine-throughput.ts', title: 'engine throughput' },
   { id: '2', file: 'bench/cases/fan-out.ts', title: 'in-memory fan-out' },
-  { id: '3', file: 'bench/cases/memory.ts', title: 'memory per idle Replica' },
+  { id: '3', file: 'bench/cases/memory.ts', title: 'memory per idle Replica (built package)' },
   { id: '4', file: 'bench/cases/angular-e2e.ts', title: 'Angular end to end (headless Chromium)' },
   { id: '5', file: 'bench/cases/cross-tab.ts', title: 'across tabs (headless Chromium)' },
+  { id: '6', file: 'bench/cases/lifecycle.ts', title: 'create/destroy (built package)' },
+  { id: '7', file: 'bench/cases/bundle.ts', title: 'bundle size (built package, esbuild)' },
 ];
 
 const args = process.argv.slice(2);

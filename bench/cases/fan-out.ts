@@ -1,19 +1,27 @@
 /*
  * Case 2 — in-memory fan-out: one Source and R Replicas on one InMemorySyncAdapter. 10 000 Inputs
  * are sent the way users would: trySend on the Replicas, round-robin, one Input per event-loop turn
- * (setImmediate). After every turn the harness reads every Replica's State (what a render pass
- * does); a sample ends when every Replica equals the Source and the Source holds all 10 000.
+ * (setImmediate). After every turn the harness reads every Replica's State signal (what a render
+ * pass does); a sample ends when every Replica equals the Source and the Source holds all 10 000.
+ * Each Replica's State is a signal fed by `toSignal(observeStates())`, as SyncViewModel has it, so
+ * both sides do the same work: R signal reads per turn, against R `computed()` re-reads.
  *
  * Baseline: R `computed` signals reading one shared `signal` that receives the same updates, read
  * after every turn in the same loop (what sharing one service costs).
  *
- * Case 2b — latency of one Input, without coalescing: one Replica sends one Input and the clock
- * stops when every Replica's State (observed as SyncViewModel observes it) shows it; the next
- * Input goes only then. Baseline: signal.update, then every computed() read.
+ * Case 2b — round trip of one Input, without coalescing: one Replica sends one Input and the clock
+ * stops when every Replica's observed State shows it AND the Source has acknowledged it to the
+ * sender (its InputsAcknowledged sync notification); the next Input goes only then. The event
+ * loop runs freely meanwhile (the Source publishes in a later task). Baseline: signal.update, then
+ * R computed() re-reads.
  */
 import { computed, signal, type Signal, type WritableSignal } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { Bench } from 'tinybench';
-import { InMemorySyncAdapter } from '../../projects/ballast-sync/core/src/public-api';
+import {
+  InMemorySyncAdapter,
+  type DefaultSyncConnection,
+} from '../../projects/ballast-sync/core/src/public-api';
 import {
   syncedCounterViewModel,
   type CounterInput,
@@ -21,10 +29,12 @@ import {
   type CounterViewModel,
 } from '../lib/counter';
 import {
+  atMost,
   macrotask,
   progress,
   quick,
   ratio,
+  ratioAtMost,
   round,
   task,
   taskSummary,
@@ -34,8 +44,16 @@ import {
   type CaseResult,
 } from '../lib/results';
 
-const INPUTS = quick ? 2_000 : 10_000;
+/** Always 10 000, even in a quick run: the R=1000 goal is stated for 10k Inputs. */
+const INPUTS = 10_000;
 const REPLICA_COUNTS = [1, 10, 100, 1000];
+const LATENCY_REPLICA_COUNTS = [1, 10, 100];
+/** Issue 12, goal 2: 10k Inputs at R=1000 no slower than before the new schedule (0.4–0.6 s). */
+const THROUGHPUT_GOAL_MS = 600;
+/** Issue 12, goal 1: R=10 round trip within 30 µs in Node. */
+const LATENCY_GOAL_MS = 0.03;
+/** Issue 12, goal 1: per Replica at most 4× a computed() re-read. */
+const PER_REPLICA_GOAL_RATIO = 4;
 /** A sample that has not converged after this long has lost an Input: fail loudly, never hang. */
 const TIMEOUT_MS = 120_000;
 
@@ -50,10 +68,23 @@ interface FanOut {
   dispose(): void;
 }
 
+/** What a Replica's sender side reports: its last forwarded Input and the acknowledgements. */
+interface Acknowledgements {
+  /** `seq` of the last Input this Replica forwarded for the first time. */
+  forwarded: number;
+  /** The Source acknowledged every Input up to this `seq`. */
+  acknowledged: number;
+  /** Called on every change of the two above. */
+  changed?: () => void;
+}
+
 class SyncChannel implements FanOut {
   readonly adapter = new InMemorySyncAdapter<CounterInput, never, CounterState>();
   readonly source: CounterViewModel;
   readonly replicas: CounterViewModel[];
+  /** Each Replica's State as SyncViewModel exposes it: a signal fed by observeStates(). */
+  readonly states: Signal<CounterState>[];
+  readonly acks: Acknowledgements[] = [];
   /** States the Source published (a publication reaches every Replica). */
   published = 0;
 
@@ -64,7 +95,12 @@ class SyncChannel implements FanOut {
         .subscribe((n) => n.type === 'StatePublished' && this.published++),
     );
     this.replicas = Array.from({ length: replicaCount }, () =>
-      syncedCounterViewModel(this.adapter, 'replica'),
+      syncedCounterViewModel(this.adapter, 'replica', (connection) =>
+        this.acks.push(watchAcknowledgements(connection)),
+      ),
+    );
+    this.states = this.replicas.map((replica) =>
+      toSignal(replica.observeStates(), { requireSync: true, manualCleanup: true }),
     );
   }
 
@@ -78,7 +114,7 @@ class SyncChannel implements FanOut {
 
   readAll(target: number): number {
     let equal = 0;
-    for (const replica of this.replicas) if (replica.getCurrentState().count === target) equal++;
+    for (const state of this.states) if (state().count === target) equal++;
     return equal;
   }
 
@@ -86,6 +122,19 @@ class SyncChannel implements FanOut {
     for (const replica of this.replicas) replica.clear();
     this.source.clear();
   }
+}
+
+function watchAcknowledgements(
+  connection: DefaultSyncConnection<CounterInput, never, CounterState>,
+): Acknowledgements {
+  const acks: Acknowledgements = { forwarded: 0, acknowledged: 0 };
+  connection.observeSyncNotifications().subscribe((n) => {
+    if (n.type === 'InputForwarded' && !n.resent) acks.forwarded = n.input.seq;
+    else if (n.type === 'InputsAcknowledged') acks.acknowledged = n.upToSeq;
+    else return;
+    acks.changed?.();
+  });
+  return acks;
 }
 
 class SharedSignal implements FanOut {
@@ -143,7 +192,7 @@ async function measure(replicaCount: number): Promise<CaseResult> {
     time: 0,
     iterations: samples,
     warmupTime: 0,
-    warmupIterations: 2,
+    warmupIterations: quick ? 1 : 2,
   });
   let publishedInRun = 0;
   bench
@@ -184,38 +233,81 @@ async function measure(replicaCount: number): Promise<CaseResult> {
       base_us_per_input: round(((baseSummary.median_ms as number) * 1e3) / INPUTS),
       inputs_per_published_state: round(INPUTS / statesPerSample),
     },
+    ...(replicaCount === 1000 && {
+      goal: atMost(
+        oursSummary.median_ms as number,
+        THROUGHPUT_GOAL_MS,
+        `ours ≤ ${THROUGHPUT_GOAL_MS} ms (no slower than before)`,
+      ),
+    }),
     notes:
-      "One Input per event-loop turn, round-robin over the Replicas; both sides read every Replica's view after every turn. " +
-      'The Source coalesces the States it publishes (one per macrotask): see inputs_per_published_state.',
+      "One Input per event-loop turn, round-robin over the Replicas; after every turn ours reads every Replica's State signal (toSignal(observeStates()), as SyncViewModel), the baseline re-reads every computed(). " +
+      'The Source coalesces the States it publishes: see inputs_per_published_state. In Node, setTimeout(0) is clamped to 1 ms, so a timer-based schedule coalesces far more Inputs per State than a browser would.',
   };
 }
 
-/** 2b: one Input at a time, from trySend until every Replica's observed State shows it. */
+/** A sample of 2b that does not complete within this long has lost its Input or its ack. */
+const ROUND_TRIP_TIMEOUT_MS = 10_000;
+
+/**
+ * 2b: one Input at a time, from trySend until every Replica's observed State shows it and the
+ * Source has acknowledged it to the sender.
+ */
 async function measureLatency(replicaCount: number): Promise<CaseResult> {
   const ours = new SyncChannel(replicaCount);
   for (let i = 0; i < 5; i++) await macrotask();
   let target = ours.total();
   let reached = 0;
-  let done: (() => void) | undefined;
+  let sender: Acknowledgements | undefined;
+  let check: (() => void) | undefined;
   const seen = new Array<number>(replicaCount).fill(target);
   const subscriptions = ours.replicas.map((replica, index) =>
     replica.observeStates().subscribe((state) => {
       if (state.count !== target || seen[index] === target) return;
       seen[index] = target;
-      if (++reached === replicaCount) done?.();
+      reached++;
+      check?.();
     }),
   );
   const warmUp = 20;
-  const samples = quick ? 20 : replicaCount >= 1000 ? 100 : 300;
+  const samples = quick ? 30 : 300;
   const oursTimes: number[] = [];
   for (let k = 0; k < warmUp + samples; k++) {
     target++;
     reached = 0;
-    const allReached = new Promise<void>((resolve) => (done = resolve));
+    const acks = ours.acks[k % replicaCount] as Acknowledgements;
+    const before = acks.forwarded;
+    let timer: NodeJS.Timeout | undefined;
+    const complete = new Promise<void>((resolve, reject) => {
+      // Done when every Replica shows the Input and the sender's forwarded Input is acknowledged.
+      check = () => {
+        if (
+          reached === replicaCount &&
+          acks.forwarded > before &&
+          acks.acknowledged >= acks.forwarded
+        )
+          resolve();
+      };
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `case 2b: R=${replicaCount} round trip ${k} incomplete after ${ROUND_TRIP_TIMEOUT_MS} ms: ` +
+                `${reached}/${replicaCount} Replicas show it, forwarded ${acks.forwarded} (was ${before}), acknowledged ${acks.acknowledged}`,
+            ),
+          ),
+        ROUND_TRIP_TIMEOUT_MS,
+      );
+    });
+    sender = acks;
+    sender.changed = check;
     const start = performance.now();
     ours.send(k % replicaCount);
-    await allReached;
+    check?.();
+    await complete;
     const elapsed = performance.now() - start;
+    clearTimeout(timer);
+    sender.changed = undefined;
     if (ours.total() !== target)
       throw new Error(`case 2b: the Source holds ${ours.total()}, expected ${target}`);
     if (k >= warmUp) oursTimes.push(elapsed);
@@ -237,21 +329,50 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
   const oursSummary = timeSummary(oursTimes, { replicas: replicaCount });
   const baseSummary = timeSummary(baseTimes, { replicas: replicaCount });
   progress(`case 2b: R=${replicaCount} done`);
+  const oursMs = oursSummary.median_ms as number;
   return {
-    name: `2b. latency R=${replicaCount}: one Input until all Replicas show it`,
-    baseline: `signal.update + ${replicaCount} computed() reads`,
+    name: `2b. round trip R=${replicaCount}: one Input until all Replicas show it and it is acknowledged`,
+    baseline: `signal.update + ${replicaCount} computed() re-reads`,
     unit: 'ms',
     ours: oursSummary,
     base: baseSummary,
-    ratio: ratio(oursSummary.median_ms as number, baseSummary.median_ms as number),
+    ratio: ratio(oursMs, baseSummary.median_ms as number),
     derived: {
-      ours_us_per_replica: round(((oursSummary.median_ms as number) * 1e3) / replicaCount),
+      ours_us_per_replica: round((oursMs * 1e3) / replicaCount),
       base_us_per_replica: round(((baseSummary.median_ms as number) * 1e3) / replicaCount),
     },
+    ...(replicaCount === 10 && {
+      goal: atMost(oursMs, LATENCY_GOAL_MS, 'ours ≤ 30 µs (Node)'),
+    }),
     notes:
-      replicaCount === 1
-        ? 'The only Replica is the sender: it applies its Input at once (optimistically), so no publication is awaited.'
-        : "Includes the Source's publication delay: one setTimeout(0), which Node clamps to 1 ms (browsers do not for a click).",
+      'The clock stops when every Replica (the sender included) shows the Input and the sender got InputsAcknowledged for it; the event loop runs meanwhile. ' +
+      'Any timer in the path counts: Node clamps setTimeout(0) to 1 ms; browsers do not clamp an un-nested setTimeout(0).',
+  };
+}
+
+/**
+ * 2b per Replica: what one more Replica adds to a round trip, from the R=10 and R=100 medians,
+ * against what one more computed() re-read adds to the baseline.
+ */
+function perReplicaRow(r10: CaseResult, r100: CaseResult): CaseResult {
+  const extra = 100 - 10;
+  const per = (m100: number, m10: number) => round((m100 - m10) / extra, 4);
+  const oursMs = per(r100.ours.median_ms as number, r10.ours.median_ms as number);
+  const baseMs = per(r100.base.median_ms as number, r10.base.median_ms as number);
+  return {
+    name: '2b. round trip, cost of one more Replica (R=10 → R=100)',
+    baseline: 'one more computed() re-read of the shared signal',
+    unit: 'ms',
+    ours: { median_ms: oursMs, samples: r100.ours.samples, derived_from: [r10.name, r100.name] },
+    base: { median_ms: baseMs, samples: r100.base.samples, derived_from: [r10.name, r100.name] },
+    ratio: ratio(oursMs, baseMs),
+    derived: {
+      ours_us_per_replica: round(oursMs * 1e3),
+      base_us_per_replica: round(baseMs * 1e3),
+    },
+    goal: ratioAtMost(oursMs, baseMs, PER_REPLICA_GOAL_RATIO, 'ratio ≤ 4'),
+    notes:
+      '(median at R=100 − median at R=10) / 90, on both sides: the per-Replica apply cost without the fixed cost of the round trip. A difference of two medians: noisier than the rows it comes from.',
   };
 }
 
@@ -274,7 +395,10 @@ async function main(): Promise<void> {
       r_growth_vs_r1: REPLICA_COUNTS[index] as number,
     });
   }
-  for (const replicaCount of REPLICA_COUNTS) cases.push(await measureLatency(replicaCount));
+  const latency: CaseResult[] = [];
+  for (const replicaCount of LATENCY_REPLICA_COUNTS)
+    latency.push(await measureLatency(replicaCount));
+  cases.push(...latency, perReplicaRow(latency[1] as CaseResult, latency[2] as CaseResult));
   writeOutput({ cases });
 }
 

@@ -23,6 +23,11 @@ function formatBytes(bytes: number): string {
   return bytes >= 1024 ? `${significant(bytes / 1024)} KiB` : `${Math.round(bytes)} B`;
 }
 
+function goal(result: CaseResult): [string, string] {
+  if (!result.goal) return ['—', '—'];
+  return [result.goal.text, result.goal.met ? 'pass' : 'MISS'];
+}
+
 function value(result: CaseResult, measurement: Measurement): string {
   return result.unit === 'bytes'
     ? formatBytes(measurement.median_bytes as number)
@@ -36,6 +41,10 @@ function ns(value: unknown): string {
 
 function perUnit(result: CaseResult): string {
   const d = result.derived ?? {};
+  if ('ours_us' in d)
+    return `${ns(Number(d['ours_us']) * 1e3)} vs ${ns(Number(d['base_us']) * 1e3)}`;
+  if ('ours_minified_bytes' in d)
+    return `minified ${formatBytes(Number(d['ours_minified_bytes']))} vs ${formatBytes(Number(d['base_minified_bytes']))}, brotli ${formatBytes(Number(d['ours_brotli_bytes']))} vs ${formatBytes(Number(d['base_brotli_bytes']))}`;
   if ('ours_per_update' in d)
     return `${d['ours_per_update']} vs ${d['base_per_update']} per update`;
   if ('ours_ns_per_input_per_replica' in d) {
@@ -75,8 +84,10 @@ export function markdownReport(results: Results): string {
       'Baseline (median)',
       'Ratio ours/baseline',
       'Per unit (ours vs baseline)',
+      'Goal',
+      'Met',
     ]),
-    row(['---', '---', '---:', '---:', '---:', '---']),
+    row(['---', '---', '---:', '---:', '---:', '---', '---', '---']),
   );
   for (const result of results.cases) {
     lines.push(
@@ -87,6 +98,7 @@ export function markdownReport(results: Results): string {
         value(result, result.base),
         significant(result.ratio),
         perUnit(result),
+        ...goal(result),
       ]),
     );
   }

@@ -14,10 +14,20 @@ export interface Measurement {
   readonly [detail: string]: unknown;
 }
 
+/**
+ * A goal of issue 12 that a row is judged by: `text` says it (e.g. "ours ≤ 30 µs (Node)"), `met`
+ * whether this run's medians meet it. Rows without a goal carry none.
+ */
+export interface Goal {
+  readonly text: string;
+  readonly met: boolean;
+}
+
 export interface CaseResult {
   readonly name: string;
   /** What "base" measures. */
   readonly baseline: string;
+  /** `bytes`: heap bytes (memory) or gzip bytes (bundle); `ms`: time. */
   readonly unit: 'ms' | 'bytes';
   readonly ours: Measurement;
   readonly base: Measurement;
@@ -25,6 +35,7 @@ export interface CaseResult {
   readonly ratio: number;
   /** Numbers derived from the medians (per Input, per Replica, growth with R). */
   readonly derived?: Readonly<Record<string, number | string>>;
+  readonly goal?: Goal;
   readonly notes?: string;
 }
 
@@ -46,6 +57,16 @@ export function writeOutput(output: CaseOutput): void {
   const json = JSON.stringify(output, null, 2);
   if (file) writeFileSync(file, json);
   else process.stdout.write(`${json}\n`);
+}
+
+/** A goal on ours alone: median (ms or bytes) at most `limit`. */
+export function atMost(ours: number, limit: number, text: string): Goal {
+  return { text, met: ours <= limit };
+}
+
+/** A goal on the ratio: ours / baseline at most `limit`. */
+export function ratioAtMost(ours: number, base: number, limit: number, text: string): Goal {
+  return { text, met: ours / base <= limit };
 }
 
 export function ratio(ours: number, base: number): number {
