@@ -19,8 +19,8 @@ function selectorPrefix(prefix) {
 }
 
 const angularFree =
-  'ballast-sync: core must run in plain Node, so ballast-sync/core, ballast-sync/testing and ' +
-  'ballast-sync/cross-tab may not import Angular; put Angular code in projects/ballast-sync/src/lib/angular/.';
+  'ballast-sync: core must run in plain Node, so ballast-sync/core, ballast-sync/testing, ' +
+  'ballast-sync/cross-tab and ballast-sync/websocket may not import Angular; put Angular code in projects/ballast-sync/src/lib/angular/.';
 
 module.exports = defineConfig([
   globalIgnores(['dist/', 'node_modules/', '.angular/', 'coverage/', 'out-tsc/', 'tmp/']),
@@ -51,6 +51,7 @@ module.exports = defineConfig([
       'projects/ballast-sync/core/**/*.ts',
       'projects/ballast-sync/testing/**/*.ts',
       'projects/ballast-sync/cross-tab/**/*.ts',
+      'projects/ballast-sync/websocket/**/*.ts',
     ],
     rules: {
       'no-restricted-imports': [

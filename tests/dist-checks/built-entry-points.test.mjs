@@ -1,6 +1,7 @@
 // Checks the built library (run after `npm run build:lib`, by .ci/run): ballast-sync/core is
 // free of Angular and works when imported in plain Node; every entry point is exported;
-// ballast-sync/cross-tab is free of Angular and reads no browser global at import.
+// ballast-sync/cross-tab and ballast-sync/websocket are free of Angular and read no browser global
+// at import.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -18,6 +19,32 @@ test('the package exports the primary, core and testing entry points', () => {
   assert.ok(manifest.exports['./core'], 'exports "./core"');
   assert.ok(manifest.exports['./testing'], 'exports "./testing"');
   assert.ok(manifest.exports['./cross-tab'], 'exports "./cross-tab"');
+  assert.ok(manifest.exports['./websocket'], 'exports "./websocket"');
+});
+
+test('ballast-sync/websocket imports only ballast-sync/core and rxjs (no Angular, no ws)', () => {
+  assert.deepEqual([...new Set(importsOf(read('fesm2022/ballast-sync-websocket.mjs')))].sort(), [
+    'ballast-sync/core',
+    'rxjs',
+  ]);
+});
+
+test('the built ballast-sync/websocket imports in plain Node without touching WebSocket', async () => {
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'WebSocket');
+  Object.defineProperty(globalThis, 'WebSocket', {
+    configurable: true,
+    get: () => assert.fail('WebSocket was read at import time'),
+  });
+  try {
+    const websocket = await import(
+      pathToFileURL(join(dist, 'fesm2022/ballast-sync-websocket.mjs')).href
+    );
+    assert.equal(typeof websocket.WebSocketSyncTransport, 'function');
+    new websocket.WebSocketSyncTransport({ url: 'ws://127.0.0.1:1/ballast-sync' }).close();
+  } finally {
+    if (descriptor) Object.defineProperty(globalThis, 'WebSocket', descriptor);
+    else delete globalThis.WebSocket;
+  }
 });
 
 test('ballast-sync/cross-tab imports only ballast-sync/core and rxjs (no Angular)', () => {

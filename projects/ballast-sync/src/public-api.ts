@@ -28,3 +28,4 @@ export type {
   SyncConnectionFactoryOptions,
 } from './lib/angular/sync-tokens';
 export { withCrossTabTransport } from './lib/angular/with-cross-tab-transport';
+export { withWebSocketTransport } from './lib/angular/with-web-socket-transport';

@@ -1,0 +1,119 @@
+import type { SyncedState, SyncLinkState, SyncReaderRole } from 'ballast-sync/core';
+import type { Subscriber } from 'rxjs';
+
+/** Where a participant's `join` stands on the current socket. */
+export type JoinState = 'no' | 'asked' | 'yes';
+
+/** One local participant of a channel: a Replica or Spectator, by clientId (internal). */
+export interface Participant {
+  role: SyncReaderRole;
+  /** Its State readers (normally one), each with whether it has received a State yet. */
+  readonly readers: Map<Subscriber<SyncedState<unknown>>, { fed: boolean }>;
+  joined: JoinState;
+}
+
+/** What {@link WebSocketSyncTransport.stats} tells of one channel. */
+export interface WebSocketSyncChannelStats {
+  /** Local Replicas and Spectators following the channel. */
+  readonly participants: number;
+  /** How many of them the server confirmed (`joined`) on the current socket. */
+  readonly joined: number;
+  readonly linkObservers: number;
+  /** The version of the latest State received, if any. */
+  readonly version: number | undefined;
+}
+
+/**
+ * The local participants of one channel and their link observers (internal): a State frame
+ * arrives once per socket and is fanned out to every reader here.
+ */
+export class ChannelFollowers {
+  readonly participants = new Map<string, Participant>();
+  /** Each link observer with its clientId and the last value it was given. */
+  private readonly linkObservers = new Map<
+    Subscriber<SyncLinkState>,
+    { readonly clientId: string; last: SyncLinkState }
+  >();
+  /** The latest State of the channel, for participants that start following later. */
+  latest: SyncedState<unknown> | undefined;
+
+  isEmpty(): boolean {
+    return this.participants.size === 0 && this.linkObservers.size === 0;
+  }
+
+  /**
+   * Adds a reader. It gets the channel's latest State a microtask later (the then latest one, if
+   * none reached it meanwhile), so that a second local participant does not wait for a frame.
+   */
+  addReader(participant: Participant, reader: Subscriber<SyncedState<unknown>>): void {
+    const entry = { fed: false };
+    participant.readers.set(reader, entry);
+    if (!this.latest) return;
+    queueMicrotask(() => {
+      if (entry.fed || participant.readers.get(reader) !== entry || !this.latest) return;
+      entry.fed = true;
+      reader.next(this.latest);
+    });
+  }
+
+  /**
+   * Every reader of every participant gets `state`. The same State again (the server answers each
+   * `join` with the current State) only goes to readers that have none yet.
+   */
+  fanOut(state: SyncedState<unknown>): void {
+    const latest = this.latest;
+    const again =
+      latest !== undefined &&
+      latest.incarnation === state.incarnation &&
+      latest.version === state.version;
+    this.latest = state;
+    for (const participant of [...this.participants.values()]) {
+      for (const [reader, entry] of [...participant.readers]) {
+        if (again && entry.fed) continue;
+        entry.fed = true;
+        reader.next(state);
+      }
+    }
+  }
+
+  /** Adds a link observer, which gets `link` at once; returns its removal. */
+  addLinkObserver(
+    clientId: string,
+    observer: Subscriber<SyncLinkState>,
+    link: SyncLinkState,
+  ): () => void {
+    this.linkObservers.set(observer, { clientId, last: link });
+    observer.next(link);
+    return () => this.linkObservers.delete(observer);
+  }
+
+  /** Tells each link observer whose link changed. */
+  linkChanged(linkOf: (clientId: string) => SyncLinkState): void {
+    for (const [observer, entry] of [...this.linkObservers]) {
+      const link = linkOf(entry.clientId);
+      if (link === entry.last) continue;
+      entry.last = link;
+      observer.next(link);
+    }
+  }
+
+  /** The transport closed: link observers hear `'disconnected'`, and everybody is let go. */
+  disconnectAll(): void {
+    const observers = [...this.linkObservers];
+    this.linkObservers.clear();
+    this.participants.clear();
+    for (const [observer, entry] of observers) {
+      if (entry.last !== 'disconnected') observer.next('disconnected');
+    }
+  }
+
+  stats(): WebSocketSyncChannelStats {
+    const participants = [...this.participants.values()];
+    return {
+      participants: participants.length,
+      joined: participants.filter((p) => p.joined === 'yes').length,
+      linkObservers: this.linkObservers.size,
+      version: this.latest?.version,
+    };
+  }
+}

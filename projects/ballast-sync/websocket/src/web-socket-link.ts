@@ -1,0 +1,365 @@
+import { ɵballastError as ballastError } from 'ballast-sync/core';
+import { ReconnectBackoff } from './reconnect-backoff';
+import {
+  CLOSE_PROTOCOL_MISMATCH,
+  readServerFrame,
+  WIRE_PROTOCOL_VERSION,
+  type ClientFrame,
+  type ServerFrame,
+} from './web-socket-frames';
+import type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like';
+import type { ResolvedWebSocketOptions } from './web-socket-sync-transport-options';
+
+/**
+ * Where the transport's one socket stands:
+ * - `idle`: never used yet (the socket opens on first use);
+ * - `connecting`: reading the token, or the socket is opening;
+ * - `handshake`: open, `hello` sent, waiting for the server's `welcome`;
+ * - `ready`: welcomed, frames flow;
+ * - `waiting`: lost, the next attempt is scheduled (backoff);
+ * - `stopped`: given up (protocol mismatch, no WebSocket, or `reconnect: false`);
+ * - `closed`: `close()` was called.
+ */
+export type WebSocketSyncSocketState =
+  'idle' | 'connecting' | 'handshake' | 'ready' | 'waiting' | 'stopped' | 'closed';
+
+/** What the link tells the transport (internal). */
+export interface SocketLinkListener {
+  /** The server welcomed a new socket: (re-)join everything. */
+  welcomed(): void;
+  /** A frame after the welcome. */
+  frame(frame: Exclude<ServerFrame, { type: 'welcome' }>): void;
+  /** The socket is gone (or never came): every participant is disconnected. */
+  down(): void;
+}
+
+/** Closes that mean "this client did something wrong or should slow down": the wait keeps growing. */
+const GROWING_CLOSE_CODES = new Set([1008, 1009, 1013, 4001]);
+
+interface Loss {
+  readonly code?: number;
+  readonly reason?: string;
+  /** The error seen on the socket, or why the attempt failed before there was one. */
+  readonly error?: unknown;
+  readonly timedOut?: boolean;
+  /** Why the attempt failed before a socket was created (a token problem). */
+  readonly problem?: string;
+}
+
+/**
+ * The transport's one socket (internal): opens it (token, URL, hello/welcome), reconnects with
+ * backoff, and reports problems once rather than on every attempt.
+ */
+export class SocketLink {
+  private phase: WebSocketSyncSocketState = 'idle';
+  private socket: WebSocketLike | undefined;
+  /** Identifies the current attempt, so that a late token or event of an older one is ignored. */
+  private attempt = 0;
+  /** The reconnect wait, or the current attempt's connect timeout. */
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly backoff: ReconnectBackoff | undefined;
+  private lastSocketError: unknown;
+  /** Whether the current outage was reported already (reset by a welcome). */
+  private outageReported = false;
+  /** What this connection reported already (reset by a welcome). */
+  private readonly reportedKeys = new Set<string>();
+
+  constructor(
+    private readonly options: ResolvedWebSocketOptions,
+    private readonly listener: SocketLinkListener,
+    private readonly report: (error: Error) => void,
+  ) {
+    this.backoff = options.reconnect ? new ReconnectBackoff(options.reconnect) : undefined;
+  }
+
+  get state(): WebSocketSyncSocketState {
+    return this.phase;
+  }
+
+  get isReady(): boolean {
+    return this.phase === 'ready';
+  }
+
+  /** Opens the socket on first use. */
+  ensureOpen(): void {
+    if (this.phase === 'idle') this.connect();
+  }
+
+  /** Sends a frame when the socket is welcomed; returns whether it went out. */
+  send(frame: ClientFrame): boolean {
+    if (this.phase !== 'ready' || !this.socket) return false;
+    this.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  /** Reports `error` once per connection for `key`. */
+  reportOnce(key: string, error: Error): void {
+    if (this.reportedKeys.has(key)) return;
+    this.reportedKeys.add(key);
+    this.report(error);
+  }
+
+  /** Closes the socket and stops for good. */
+  close(): void {
+    this.phase = 'closed';
+    this.attempt++;
+    this.clearTimer();
+    this.dropSocket(1000, 'client closed');
+  }
+
+  private connect(): void {
+    const attempt = ++this.attempt;
+    this.phase = 'connecting';
+    this.lastSocketError = undefined;
+    // Covers reading the token too: a token function that never settles is retried.
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (attempt === this.attempt) this.lost({ timedOut: true });
+    }, this.options.connectTimeoutMs);
+    let token: unknown;
+    try {
+      const given = this.options.token;
+      token = typeof given === 'function' ? given() : given;
+    } catch (error) {
+      return this.lost({ problem: tokenProblem(error) });
+    }
+    if (!isPromiseLike(token)) return this.open(token);
+    token.then(
+      (value) => attempt === this.attempt && this.open(value),
+      (error: unknown) => attempt === this.attempt && this.lost({ problem: tokenProblem(error) }),
+    );
+  }
+
+  private open(token: unknown): void {
+    if (token !== undefined && token !== null && typeof token !== 'string') {
+      return this.lost({
+        problem: `the token function returned a ${typeof token}; it must return a string (or undefined for none)`,
+      });
+    }
+    const Ctor =
+      this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructorLike }).WebSocket;
+    if (typeof Ctor !== 'function') {
+      return this.stop(
+        ballastError(
+          'WebSocketSyncTransport found no WebSocket (Node 20 has none): pass { WebSocket } from the ' +
+            "'ws' package (import { WebSocket } from 'ws').",
+        ),
+      );
+    }
+    let url: string;
+    try {
+      url = socketUrl(this.options.url, token || undefined);
+    } catch (error) {
+      return this.stop(error as Error);
+    }
+    let socket: WebSocketLike;
+    try {
+      socket = new Ctor(url);
+    } catch (error) {
+      return this.lost({ error });
+    }
+    this.socket = socket;
+    socket.onopen = () => {
+      if (this.socket !== socket) return;
+      this.phase = 'handshake';
+      socket.send(
+        JSON.stringify({ type: 'hello', protocol: WIRE_PROTOCOL_VERSION, codec: 'json' }),
+      );
+    };
+    socket.onmessage = (event) => {
+      if (this.socket === socket) this.receive(event.data);
+    };
+    socket.onerror = (event) => {
+      if (this.socket === socket) this.lastSocketError = event;
+    };
+    socket.onclose = (event) => {
+      if (this.socket === socket) this.lost({ code: event.code, reason: event.reason });
+    };
+  }
+
+  private receive(data: unknown): void {
+    const frame = readServerFrame(data);
+    if ('problem' in frame) {
+      this.reportOnce(
+        `bad-frame ${frame.problem}`,
+        ballastError(
+          `the sync server at ${this.options.url} sent ${frame.problem}; it was ignored. ` +
+            'Run the same ballast-sync version on the client and ballast-sync-server.',
+        ),
+      );
+      return;
+    }
+    if (frame.type === 'welcome') {
+      if (this.phase === 'handshake') this.welcome(frame.protocol);
+      return;
+    }
+    if (this.phase === 'ready') return this.listener.frame(frame);
+    if (frame.type === 'error') return this.reportServerError(frame);
+    this.reportOnce(
+      `early ${frame.type}`,
+      ballastError(
+        `the sync server at ${this.options.url} sent a "${frame.type}" frame before its welcome; it was ignored.`,
+      ),
+    );
+  }
+
+  private welcome(protocol: number): void {
+    if (protocol !== WIRE_PROTOCOL_VERSION) {
+      return this.stop(
+        ballastError(
+          `the sync server at ${this.options.url} speaks protocol ${protocol}, this client speaks ` +
+            `${WIRE_PROTOCOL_VERSION}: run the same ballast-sync version on both sides. The transport stopped.`,
+        ),
+      );
+    }
+    this.clearTimer();
+    this.phase = 'ready';
+    this.outageReported = false;
+    this.reportedKeys.clear();
+    this.listener.welcomed();
+  }
+
+  private reportServerError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    this.reportOnce(
+      `error ${frame.code}`,
+      ballastError(
+        `the sync server at ${this.options.url} refused the connection (${frame.code}: ${frame.message}).`,
+      ),
+    );
+  }
+
+  /** The socket closed, or the attempt failed or timed out: reconnect with backoff, or stop. */
+  private lost(loss: Loss): void {
+    if (this.phase === 'closed' || this.phase === 'stopped') return;
+    const wasReady = this.phase === 'ready';
+    const socketError = this.lastSocketError;
+    this.clearTimer();
+    this.dropSocket(1000, 'reconnecting');
+    this.listener.down();
+    if (loss.code === CLOSE_PROTOCOL_MISMATCH) {
+      return this.stop(
+        ballastError(
+          `the sync server at ${this.options.url} speaks another protocol (${loss.reason || 'no reason given'}); ` +
+            `this client speaks protocol ${WIRE_PROTOCOL_VERSION}. Run the same ballast-sync version on both sides. ` +
+            'The transport stopped; create a new one once that is fixed.',
+        ),
+      );
+    }
+    const status = httpStatus(loss.error ?? socketError);
+    const what = describeLoss(this.options.url, loss, status, socketError, wasReady);
+    if (!this.backoff) {
+      return this.stop(
+        ballastError(`${what} The transport stays disconnected (reconnect: false).`),
+      );
+    }
+    if (wasReady && !GROWING_CLOSE_CODES.has(loss.code ?? 0)) this.backoff.reset();
+    const delayMs = this.backoff.next();
+    const retry = ` It retries in ${delayMs} ms, then with backoff${status === 401 ? ', reading the token again' : ''}.`;
+    if (GROWING_CLOSE_CODES.has(loss.code ?? 0)) {
+      this.report(ballastError(what + retry));
+    } else if (!wasReady && !this.outageReported) {
+      // A connection that drops is no news (the ViewModels say 'disconnected'); one that cannot
+      // be made again is, once per outage.
+      this.outageReported = true;
+      this.report(ballastError(what + retry));
+    }
+    this.phase = 'waiting';
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      if (this.phase === 'waiting') this.connect();
+    }, delayMs);
+  }
+
+  private stop(error: Error): void {
+    this.phase = 'stopped';
+    this.attempt++;
+    this.clearTimer();
+    this.dropSocket(1000, 'stopped');
+    this.listener.down();
+    this.report(error);
+  }
+
+  private dropSocket(code: number, reason: string): void {
+    const socket = this.socket;
+    this.socket = undefined;
+    if (!socket) return;
+    // No-op handlers rather than null: `ws` throws on an 'error' event nobody listens to.
+    socket.onopen = socket.onmessage = socket.onclose = () => undefined;
+    socket.onerror = () => undefined;
+    if (socket.readyState <= 1) socket.close(code, reason);
+  }
+
+  private clearTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+}
+
+/** The URL to open: `base` (a path resolved against the page), ws(s) scheme, `?token=`. */
+function socketUrl(base: string, token: string | undefined): string {
+  let url: URL;
+  if (base.startsWith('/')) {
+    const page = (globalThis as { location?: { href?: string } }).location?.href;
+    if (!page) {
+      throw ballastError(
+        `WebSocketSyncTransport: url "${base}" is a path, and there is no page to resolve it against ` +
+          '(outside a browser): give an absolute ws:// or wss:// URL.',
+      );
+    }
+    url = new URL(base, page);
+  } else {
+    url = new URL(base);
+  }
+  if (url.protocol === 'http:') url.protocol = 'ws:';
+  if (url.protocol === 'https:') url.protocol = 'wss:';
+  if (token) url.searchParams.set('token', token);
+  return url.toString();
+}
+
+function describeLoss(
+  url: string,
+  loss: Loss,
+  status: number | undefined,
+  socketError: unknown,
+  wasReady: boolean,
+): string {
+  if (status === 401) {
+    return `the sync server at ${url} refused the token (HTTP 401): give a valid token (options.token).`;
+  }
+  if (loss.problem !== undefined)
+    return `could not connect to the sync server at ${url}: ${loss.problem}.`;
+  if (loss.timedOut) return `the sync server at ${url} did not welcome this client in time.`;
+  if (loss.error !== undefined) {
+    return `could not connect to the sync server at ${url} (${messageOf(loss.error)}).`;
+  }
+  const why = `close code ${loss.code ?? 'none'}${loss.reason ? `: ${loss.reason}` : ''}`;
+  if (loss.code === 1009)
+    return `the sync server at ${url} closed the socket: a frame was too large (${why}).`;
+  if (loss.code === 1008)
+    return `the sync server at ${url} closed the socket for repeated bad frames (${why}).`;
+  if (wasReady) return `the connection to the sync server at ${url} was lost (${why}).`;
+  const detail = socketError === undefined ? '' : `, ${messageOf(socketError)}`;
+  return `could not connect to the sync server at ${url} (${why}${detail}).`;
+}
+
+/** The HTTP status of a refused upgrade, when the WebSocket tells it (`ws` does, browsers do not). */
+function httpStatus(error: unknown): number | undefined {
+  const match = /Unexpected server response: (\d{3})/.exec(messageOf(error));
+  return match ? Number(match[1]) : undefined;
+}
+
+function messageOf(error: unknown): string {
+  if (error === undefined || error === null) return 'no details';
+  const e = error as { message?: unknown; error?: { message?: unknown } };
+  if (typeof e.message === 'string' && e.message !== '') return e.message;
+  if (typeof e.error?.message === 'string') return e.error.message;
+  return String((error as { type?: unknown }).type ?? error);
+}
+
+function tokenProblem(error: unknown): string {
+  return `the token function failed (${messageOf(error)}); it is called again on the next attempt`;
+}
+
+function isPromiseLike(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as { then?: unknown } | null)?.then === 'function';
+}

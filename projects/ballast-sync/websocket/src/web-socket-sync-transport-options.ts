@@ -1,0 +1,151 @@
+import { ɵballastError as ballastError } from 'ballast-sync/core';
+import type { WebSocketConstructorLike } from './web-socket-like';
+
+/**
+ * The token sent as the `token` query parameter: a string, or a function (sync or async) that is
+ * called again before every connection attempt, so a refreshed token is picked up on reconnect.
+ * An empty string, `null` or `undefined` sends no token.
+ */
+export type WebSocketSyncToken =
+  string | (() => string | null | undefined | PromiseLike<string | null | undefined>);
+
+/**
+ * How the transport reconnects: the wait before attempt `n` (from 0) is
+ * `min(maxDelayMs, initialDelayMs * 2^n)`, shortened by a random fraction of at most `jitter`, so
+ * that many clients cut off together do not all come back in the same instant.
+ */
+export interface WebSocketReconnectOptions {
+  /** The first wait, in ms (default 500). */
+  readonly initialDelayMs: number;
+  /** The longest wait, in ms (default 30 000). */
+  readonly maxDelayMs: number;
+  /** How much of each wait may be taken off at random, from 0 (none) to 1 (all of it); default 0.5. */
+  readonly jitter: number;
+}
+
+/** The reconnect options that are not given. */
+export const WEB_SOCKET_RECONNECT_DEFAULTS: WebSocketReconnectOptions = Object.freeze({
+  initialDelayMs: 500,
+  maxDelayMs: 30_000,
+  jitter: 0.5,
+});
+
+/** Options of {@link WebSocketSyncTransport}. */
+export interface WebSocketSyncTransportOptions {
+  /**
+   * The sync server: `ws://` or `wss://` (`http(s)://` is read as `ws(s)://`), or a path such as
+   * `'/ballast-sync'`, resolved against the page's location when the socket opens (browsers only).
+   */
+  url: string;
+  /** Sent as the query parameter `token` (see {@link WebSocketSyncToken}); default none. */
+  token?: WebSocketSyncToken;
+  /**
+   * How to reconnect after the socket closes or cannot open (see
+   * {@link WebSocketReconnectOptions}; the ones not given keep their defaults), or `false` to stay
+   * disconnected after the first socket closed.
+   */
+  reconnect?: Partial<WebSocketReconnectOptions> | false;
+  /**
+   * The WebSocket constructor. Default: `globalThis.WebSocket`, read when the first socket opens.
+   * Node 20 has none: pass `WebSocket` from the `ws` package.
+   */
+  WebSocket?: WebSocketConstructorLike;
+  /**
+   * How long a connection attempt may take, from creating the socket to the server's `welcome`,
+   * before it is given up and retried (default 10 000 ms).
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Where problems no ViewModel can be told about go (default: `console.error`): a server that
+   * cannot be reached (once per outage), a refused token, an error frame from the server (once per
+   * connection and kind), a protocol mismatch (after which the transport stops).
+   */
+  onError?: (error: Error) => void;
+}
+
+/** The options with their defaults applied (internal). */
+export interface ResolvedWebSocketOptions {
+  readonly url: string;
+  readonly token: WebSocketSyncToken | undefined;
+  readonly reconnect: WebSocketReconnectOptions | false;
+  readonly WebSocket: WebSocketConstructorLike | undefined;
+  readonly connectTimeoutMs: number;
+  readonly onError: ((error: Error) => void) | undefined;
+}
+
+const fail = (message: string): never => {
+  throw ballastError(`WebSocketSyncTransport: ${message}`);
+};
+
+/**
+ * Checks the options (throwing a `ballast-sync: ` error that says what to change) and applies the
+ * defaults. Reads no global but `URL`.
+ */
+export function resolveWebSocketOptions(
+  options: WebSocketSyncTransportOptions,
+): ResolvedWebSocketOptions {
+  if (options === null || typeof options !== 'object')
+    fail('options must be an object, e.g. { url: "wss://example.com/ballast-sync" }.');
+  const { url, token, reconnect, WebSocket, connectTimeoutMs, onError } = options;
+  checkUrl(url);
+  if (token !== undefined && typeof token !== 'string' && typeof token !== 'function')
+    fail('token must be a string or a function returning one (or a Promise of one).');
+  if (WebSocket !== undefined && typeof WebSocket !== 'function')
+    fail("WebSocket must be a WebSocket constructor, e.g. WebSocket from the 'ws' package.");
+  if (onError !== undefined && typeof onError !== 'function')
+    fail('onError must be a function (error) => void.');
+  if (
+    connectTimeoutMs !== undefined &&
+    (typeof connectTimeoutMs !== 'number' || !(connectTimeoutMs > 0))
+  )
+    fail(`connectTimeoutMs must be a number of ms > 0; got ${String(connectTimeoutMs)}.`);
+  return {
+    url,
+    token,
+    reconnect: resolveReconnect(reconnect),
+    WebSocket,
+    connectTimeoutMs: connectTimeoutMs ?? 10_000,
+    onError,
+  };
+}
+
+function checkUrl(url: unknown): asserts url is string {
+  if (typeof url !== 'string' || url.trim() === '')
+    fail(
+      `url must be the sync server's address, e.g. "wss://example.com/ballast-sync"; got ${JSON.stringify(url)}.`,
+    );
+  const text = url as string;
+  if (text.startsWith('/')) return;
+  let protocol: string;
+  try {
+    protocol = new URL(text).protocol;
+  } catch {
+    return fail(
+      `url "${text}" is not an absolute URL: give "ws://host/path" or "wss://host/path", or a path starting with "/" (browsers only).`,
+    );
+  }
+  if (!['ws:', 'wss:', 'http:', 'https:'].includes(protocol))
+    fail(`url "${text}" must start with ws://, wss://, http:// or https://.`);
+}
+
+function resolveReconnect(
+  reconnect: WebSocketSyncTransportOptions['reconnect'],
+): WebSocketReconnectOptions | false {
+  if (reconnect === false) return false;
+  if (reconnect === undefined) return WEB_SOCKET_RECONNECT_DEFAULTS;
+  if (reconnect === null || typeof reconnect !== 'object')
+    fail('reconnect must be false or an object { initialDelayMs?, maxDelayMs?, jitter? }.');
+  const resolved = { ...WEB_SOCKET_RECONNECT_DEFAULTS, ...reconnect };
+  const { initialDelayMs, maxDelayMs, jitter } = resolved;
+  if (typeof initialDelayMs !== 'number' || !Number.isFinite(initialDelayMs) || initialDelayMs <= 0)
+    fail(
+      `reconnect.initialDelayMs must be a finite number of ms > 0; got ${String(initialDelayMs)}.`,
+    );
+  if (typeof maxDelayMs !== 'number' || !Number.isFinite(maxDelayMs) || maxDelayMs < initialDelayMs)
+    fail(
+      `reconnect.maxDelayMs must be a finite number of ms >= initialDelayMs (${initialDelayMs}); got ${String(maxDelayMs)}.`,
+    );
+  if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))
+    fail(`reconnect.jitter must be a number from 0 to 1; got ${String(jitter)}.`);
+  return Object.freeze(resolved);
+}
