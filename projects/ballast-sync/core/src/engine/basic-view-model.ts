@@ -8,12 +8,12 @@ import {
 import { ballastError, describeValue } from './errors';
 import { EventBus, type EventBusHost } from './event-bus';
 import { InputProcessor, type InputProcessorHost } from './input-processor';
-import { InputQueue, type InputItem, type InputSource } from './input-queue';
+import { InputQueue, type InputItem, type InputQueueHost, type InputSource } from './input-queue';
 import { fifo } from './input-strategy';
-import type { BallastInterceptor, InterceptorQueueItem } from './interceptor';
+import type { BallastInterceptor, InputGuard, InterceptorQueueItem } from './interceptor';
 import { createInterceptorScope, type InterceptorScopeHost } from './interceptor-scope';
 import { isolate } from './isolate';
-import { createConsoleLogger, type BallastLogger } from './logger';
+import { defaultConsoleLogger, type BallastLogger } from './logger';
 import { NotificationBus } from './notification-bus';
 import type { BallastNotification, InputDropReason, ViewModelStatus } from './notifications';
 import type { EventHandler } from './scopes';
@@ -29,6 +29,9 @@ type ViewModelHost<I, E, S> = InputProcessorHost<I, E, S> &
   SideJobHost<I, E, S> &
   EventBusHost<I, E, S> &
   InterceptorScopeHost<I, E, S>;
+
+/** What `teardowns`, `idleWaiters` and `clearedCallbacks` hold until something is added (never mutated). */
+const NONE: readonly never[] = Object.freeze([]);
 
 /**
  * A ViewModel: Inputs go through one queue to the InputHandler, which updates the State, posts
@@ -47,42 +50,43 @@ export class BasicViewModel<I, E, S> {
   readonly name: string;
   private currentStatus: ViewModelStatus = 'Running';
   private state: S;
-  /** Emits only while observed; observeStates() catches it up to `statesValue` on subscription. */
-  private readonly states$: BehaviorSubject<S>;
+  /**
+   * Created by the first observeStates() subscription; emits only while observed, and is caught up
+   * to `statesValue` on each subscription.
+   */
+  private states$: BehaviorSubject<S> | undefined;
   /** What `states$` would hold had it been given every State (lags `state` during StateChanged). */
   private statesValue: S;
   private readonly stateEquals: (a: S, b: S) => boolean;
   private readonly logger: BallastLogger;
   private readonly bus = new NotificationBus<Notification<I, E, S>>();
-  /** What observeNotifications() returns: the bus, with its subscribers isolated. */
-  private readonly notifications$: Observable<Notification<I, E, S>>;
+  /** What observeNotifications() returns: the bus, with its subscribers isolated (made on first call). */
+  private notifications$: Observable<Notification<I, E, S>> | undefined;
   private readonly queue: InputQueue<I, S>;
   private readonly processor: InputProcessor<I, E, S>;
   private readonly sideJobs: SideJobRunner<I, E, S>;
-  private readonly events: EventBus<I, E, S>;
-  private readonly teardowns: Exclude<TeardownLogic, void>[] = [];
-  private readonly idleWaiters: (() => void)[] = [];
-  private readonly clearedCallbacks: (() => void)[] = [];
+  /** Created when the first Event is posted or a handler attached (most ViewModels have neither). */
+  private events: EventBus<I, E, S> | undefined;
+  private readonly eventBufferCapacity: number;
+  /** The one object its parts reach it through (its methods call this ViewModel's private ones). */
+  private readonly host: ViewModelHost<I, E, S>;
+  // Replaced (never mutated) when something is added: most ViewModels never add to the last two.
+  private teardowns: readonly Exclude<TeardownLogic, void>[] = NONE;
+  private idleWaiters: readonly (() => void)[] = NONE;
+  private clearedCallbacks: readonly (() => void)[] = NONE;
   private shutdown: Promise<void> | undefined;
 
   constructor(config: BallastViewModelConfiguration<I, E, S>, eventHandler?: EventHandler<I, E>) {
     const valid = validateConfiguration(config);
     this.name = valid.name;
     this.state = config.initialState;
-    this.states$ = new BehaviorSubject(this.state);
     this.statesValue = this.state;
     this.stateEquals = valid.stateEquals;
-    this.logger = config.logger ?? createConsoleLogger();
-    this.notifications$ = this.isolated(
-      this.bus.notifications$,
-      'a subscriber of observeNotifications()',
-    );
-    this.queue = new InputQueue(valid.capacity, valid.overflow, (item, reason) =>
-      this.drop(item, reason),
-    );
-    const host = this.createHost();
+    this.logger = config.logger ?? defaultConsoleLogger();
+    const host = (this.host = new Host(this));
+    this.queue = new InputQueue(valid.capacity, valid.overflow, host);
     this.sideJobs = new SideJobRunner(host);
-    this.events = new EventBus(host, valid.eventBufferCapacity);
+    this.eventBufferCapacity = valid.eventBufferCapacity;
     this.processor = new InputProcessor(
       host,
       this.queue,
@@ -116,9 +120,12 @@ export class BasicViewModel<I, E, S> {
   observeStates(): Observable<S> {
     const states = defer(() => {
       // setState() skips the subject while nobody observes it: catch it up before subscribing.
-      if (!this.states$.observed && this.states$.getValue() !== this.statesValue)
-        this.states$.next(this.statesValue);
-      return this.states$;
+      const states$ = (this.states$ ??= new BehaviorSubject(this.statesValue));
+      if (!states$.observed && states$.getValue() !== this.statesValue)
+        states$.next(this.statesValue);
+      // Cleared before the first subscription: complete at once, with the last State, as before.
+      if (this.currentStatus === 'Cleared') states$.complete();
+      return states$;
     }).pipe(distinctUntilChanged(this.stateEquals));
     return this.isolated(states, 'a subscriber of observeStates()');
   }
@@ -129,7 +136,10 @@ export class BasicViewModel<I, E, S> {
    * process: that becomes an `UnhandledError` notification, and the others still get everything.
    */
   observeNotifications(): Observable<Notification<I, E, S>> {
-    return this.notifications$;
+    return (this.notifications$ ??= this.isolated(
+      this.bus.notifications$,
+      'a subscriber of observeNotifications()',
+    ));
   }
 
   /** Queues an Input now; returns false when it was dropped (queue full). */
@@ -200,13 +210,21 @@ export class BasicViewModel<I, E, S> {
 
   /** Delivers buffered and future Events to `handler`; returns a function that detaches it. */
   attachEventHandler(handler: EventHandler<I, E>): () => void {
-    return this.events.attach(handler);
+    return this.eventBus().attach(handler);
   }
 
   /** Resolves when no item is queued or running, no side job runs and no Event awaits delivery. */
   whenIdle(): Promise<void> {
     if (this.isIdle()) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return new Promise((resolve) => (this.idleWaiters = [...this.idleWaiters, resolve]));
+  }
+
+  /** The Event bus, created on first use (closed at once when the ViewModel is already cleared). */
+  private eventBus(): EventBus<I, E, S> {
+    if (this.events) return this.events;
+    const events = (this.events = new EventBus(this.host, this.eventBufferCapacity));
+    if (this.currentStatus === 'Cleared') events.close();
+    return events;
   }
 
   /**
@@ -235,12 +253,15 @@ export class BasicViewModel<I, E, S> {
       this.setStatus('ShuttingDown');
       this.queue.dropWaiting('shutting-down', (item) => item.from === 'outside');
       const cancelTimer = setLongTimeout(() => this.clear(), gracePeriodMs);
-      this.shutdown = new Promise<void>((resolve) =>
-        this.clearedCallbacks.push(() => {
-          cancelTimer();
-          resolve();
-        }),
-      );
+      this.shutdown = new Promise<void>((resolve) => {
+        this.clearedCallbacks = [
+          ...this.clearedCallbacks,
+          () => {
+            cancelTimer();
+            resolve();
+          },
+        ];
+      });
       this.queue.push({ type: 'shutdown', settle: undefined });
       this.pump();
     }
@@ -258,9 +279,11 @@ export class BasicViewModel<I, E, S> {
     this.processor.close();
     this.queue.drain('cleared');
     this.sideJobs.cancelAll();
-    this.events.close();
+    this.events?.close();
     this.notify({ type: 'ViewModelStatusChanged', status: 'Cleared' });
-    for (const teardown of this.teardowns.splice(0)) {
+    const teardowns = this.teardowns;
+    this.teardowns = NONE;
+    for (const teardown of teardowns) {
       try {
         if (typeof teardown === 'function') teardown();
         else teardown.unsubscribe();
@@ -272,33 +295,11 @@ export class BasicViewModel<I, E, S> {
       }
     }
     this.bus.complete();
-    this.states$.complete();
+    this.states$?.complete();
     this.checkIdle();
-    for (const callback of this.clearedCallbacks.splice(0)) callback();
-  }
-
-  /** The callbacks the processor, scopes, side jobs and events use to reach this ViewModel. */
-  private createHost(): ViewModelHost<I, E, S> {
-    return {
-      name: this.name,
-      logger: this.logger,
-      getState: () => this.state,
-      setState: (state) => this.setState(state),
-      postEvent: (event) => this.events.post(event),
-      postInput: (input) => this.send(input), // an interceptor's: from outside
-      postOwnInput: (input) => this.postOwnInput(input), // a side job's, the Event handler's
-      postInputAndAwait: (input, started) => {
-        this.checkCanSend('sendToQueueAndAwaitCompletion', input, 'outside');
-        return this.queueAndAwait(input, started);
-      },
-      restore: (item, settle) => this.restore(item, settle),
-      addInputGuard: (guard) => this.processor.addGuard(guard),
-      notify: (notification) => this.notify(notification),
-      onShutdownReached: () => this.finishShutdown(),
-      onInputSettled: () => this.pump(),
-      onJobSettled: () => this.checkIdle(),
-      onEventsSettled: () => this.checkIdle(),
-    };
+    const callbacks = this.clearedCallbacks;
+    this.clearedCallbacks = NONE;
+    for (const callback of callbacks) callback();
   }
 
   private startInterceptors(
@@ -307,20 +308,19 @@ export class BasicViewModel<I, E, S> {
   ): void {
     const scope = createInterceptorScope(host);
     const results: Notification<I, E, S>[] = [];
+    const teardowns: Exclude<TeardownLogic, void>[] = [];
     for (const interceptor of interceptors) {
-      const name = interceptor.name === undefined ? '' : ` "${interceptor.name}"`;
-      const notifications$ = this.isolated(
-        this.bus.notifications$,
-        `a subscriber to the notifications given to interceptor${name}`,
-      );
+      const notifications$ = this.isolated(this.bus.notifications$, interceptor);
       try {
         const teardown = interceptor.start(scope, notifications$);
-        if (teardown) this.teardowns.push(teardown);
+        if (teardown) teardowns.push(teardown);
         results.push({ type: 'InterceptorAttached', interceptor });
       } catch (error) {
         results.push({ type: 'InterceptorFailed', interceptor, error });
       }
     }
+    // An exact-size copy: a pushed-to array keeps room for 16 more.
+    if (teardowns.length > 0) this.teardowns = teardowns.slice();
     for (const result of results) this.notify(result);
   }
 
@@ -382,10 +382,11 @@ export class BasicViewModel<I, E, S> {
     this.state = state;
     if (this.bus.observed) this.notify({ type: 'StateChanged', state });
     this.statesValue = state;
-    if (this.states$.observed) {
+    const states$ = this.states$;
+    if (states$?.observed) {
       const inHandler = this.processor.inputInHandler; // subscribers are not the handler
       this.processor.inputInHandler = undefined;
-      this.states$.next(state);
+      states$.next(state);
       this.processor.inputInHandler = inHandler;
     }
   }
@@ -419,8 +420,12 @@ export class BasicViewModel<I, E, S> {
    * rxjs, which would rethrow it from a timer and crash a Node process. A subscriber that throws
    * while receiving an UnhandledError is only logged: notifying it again could loop forever.
    */
-  private isolated<T>(source: Observable<T>, who: string): Observable<T> {
+  private isolated<T>(
+    source: Observable<T>,
+    subscriber: string | BallastInterceptor<I, E, S>,
+  ): Observable<T> {
     return isolate(source, (cause) => {
+      const who = typeof subscriber === 'string' ? subscriber : interceptorSubscriber(subscriber);
       const error = ballastError(
         `${who} of ViewModel "${this.name}" threw (or its pipe failed with no error callback); ` +
           'the ViewModel went on. Catch errors in that subscriber, or add catchError() to its pipe.',
@@ -448,12 +453,99 @@ export class BasicViewModel<I, E, S> {
       (this.queue.size === 0 &&
         this.processor.runningInputs === 0 &&
         this.sideJobs.running === 0 &&
-        !this.events.busy)
+        !this.events?.busy)
     );
   }
 
   private checkIdle(): void {
     if (this.idleWaiters.length === 0 || !this.isIdle()) return;
-    for (const resolve of this.idleWaiters.splice(0)) resolve();
+    const waiters = this.idleWaiters;
+    this.idleWaiters = NONE;
+    for (const resolve of waiters) resolve();
+  }
+}
+
+/** Who an interceptor's isolated notifications blame (only built when one of them throws). */
+function interceptorSubscriber(interceptor: BallastInterceptor<unknown, unknown, unknown>): string {
+  const name = interceptor.name === undefined ? '' : ` "${interceptor.name}"`;
+  return `a subscriber to the notifications given to interceptor${name}`;
+}
+
+/**
+ * How the processor, scopes, side jobs, queue and Events reach their ViewModel: one small object
+ * whose methods call the ViewModel's private ones (one per ViewModel, instead of a closure per
+ * callback). Private members are reached with bracket access, which TypeScript type-checks.
+ */
+class Host<I, E, S> implements ViewModelHost<I, E, S>, InputQueueHost<I, S> {
+  constructor(private readonly vm: BasicViewModel<I, E, S>) {}
+
+  get name(): string {
+    return this.vm.name;
+  }
+
+  get logger(): BallastLogger {
+    return this.vm['logger'];
+  }
+
+  getState(): S {
+    return this.vm['state'];
+  }
+
+  setState(state: S): void {
+    this.vm['setState'](state);
+  }
+
+  postEvent(event: E): void {
+    this.vm['eventBus']().post(event);
+  }
+
+  /** An interceptor's: from outside. */
+  postInput(input: I): Promise<void> {
+    return this.vm.send(input);
+  }
+
+  /** A side job's, the Event handler's. */
+  postOwnInput(input: I): Promise<void> {
+    return this.vm['postOwnInput'](input);
+  }
+
+  postInputAndAwait(input: I, started?: () => void): Promise<InputOutcome> {
+    this.vm['checkCanSend']('sendToQueueAndAwaitCompletion', input, 'outside');
+    return this.vm['queueAndAwait'](input, started);
+  }
+
+  restore(
+    item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>,
+    settle: ((outcome: InputOutcome) => void) | undefined,
+  ): void {
+    this.vm['restore'](item, settle);
+  }
+
+  addInputGuard(guard: InputGuard<I>): () => void {
+    return this.vm['processor'].addGuard(guard);
+  }
+
+  notify(notification: Notification<I, E, S>): void {
+    this.vm['notify'](notification);
+  }
+
+  onDrop(item: InputItem<I, S>, reason: InputDropReason): void {
+    this.vm['drop'](item, reason);
+  }
+
+  onShutdownReached(): void {
+    this.vm['finishShutdown']();
+  }
+
+  onInputSettled(): void {
+    this.vm['pump']();
+  }
+
+  onJobSettled(): void {
+    this.vm['checkIdle']();
+  }
+
+  onEventsSettled(): void {
+    this.vm['checkIdle']();
   }
 }

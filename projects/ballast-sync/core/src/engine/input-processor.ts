@@ -26,6 +26,9 @@ interface RunningInput<I, E, S> {
 
 const HANDLED: InputOutcome = { status: 'handled' };
 
+/** The guards of a ViewModel that has none (never mutated). */
+const NO_GUARDS: readonly never[] = Object.freeze([]);
+
 /**
  * Takes items off the ViewModel's queue and runs them as its strategy allows: filters and handles
  * Inputs, applies restored States, reaches the shutdown item, and cancels running Inputs when the
@@ -38,9 +41,10 @@ export class InputProcessor<I, E, S> {
    * but they are not the handler. See `BasicViewModel.sendAndAwaitCompletion()`.
    */
   inputInHandler: InputItem<I, S> | undefined;
-  private readonly running = new Set<RunningInput<I, E, S>>();
+  /** The Inputs whose async handler has not settled; created by the first one. */
+  private running: Set<RunningInput<I, E, S>> | undefined;
   /** Replaced, never mutated, so a guard that adds or removes a guard cannot upset the loop. */
-  private guards: readonly InputGuard<I>[] = [];
+  private guards: readonly InputGuard<I>[] = NO_GUARDS;
   private started = false;
   private pumping = false;
   private closed = false;
@@ -57,7 +61,7 @@ export class InputProcessor<I, E, S> {
 
   /** How many Inputs are running (an async handler that has not settled). */
   get runningInputs(): number {
-    return this.running.size;
+    return this.running?.size ?? 0;
   }
 
   /** Lets `pump()` run from now on: items queued before (while interceptors started) wait. */
@@ -75,11 +79,11 @@ export class InputProcessor<I, E, S> {
     try {
       const concurrency = this.strategy.concurrency;
       while (!this.closed) {
-        if (concurrency === 'sequential' && this.running.size > 0) break;
+        if (concurrency === 'sequential' && this.runningInputs > 0) break;
         const item = this.queue.take();
         if (!item) break;
-        if (concurrency === 'cancel-running')
-          for (const running of [...this.running]) this.cancelInput(running, 'roll-back');
+        if (concurrency === 'cancel-running' && this.runningInputs > 0)
+          for (const running of [...(this.running ?? [])]) this.cancelInput(running, 'roll-back');
         this.dispatch(item);
       }
     } finally {
@@ -91,8 +95,8 @@ export class InputProcessor<I, E, S> {
   /** Stops for good: cancels the running Inputs (without rolling them back) and runs nothing more. */
   close(): void {
     this.closed = true;
-    this.guards = [];
-    for (const running of [...this.running]) this.cancelInput(running, 'keep-state');
+    this.guards = NO_GUARDS;
+    for (const running of [...(this.running ?? [])]) this.cancelInput(running, 'keep-state');
   }
 
   /**
@@ -128,7 +132,7 @@ export class InputProcessor<I, E, S> {
         `addInputGuard() was called on ViewModel "${this.host.name}" after it was cleared.`,
       );
     }
-    this.guards = [...this.guards, guard];
+    this.guards = this.guards.concat(guard); // exact size (a spread leaves room to grow)
     return () => {
       this.guards = this.guards.filter((g) => g !== guard);
     };
@@ -201,7 +205,7 @@ export class InputProcessor<I, E, S> {
     this.inputInHandler = outer;
     if (thrown) return this.fail(running, thrown.error);
     if (!isThenable(result)) return this.succeed(running);
-    this.running.add(running);
+    (this.running ??= new Set()).add(running);
     result.then(
       () => this.succeed(running),
       (error: unknown) => this.fail(running, error),
@@ -255,7 +259,7 @@ export class InputProcessor<I, E, S> {
     running: RunningInput<I, E, S>,
     outcome: { readonly failed: false } | { readonly failed: true; readonly error: unknown },
   ): void {
-    const wasRunning = this.running.delete(running);
+    const wasRunning = this.running?.delete(running) ?? false;
     const { context, item } = running;
     if (context.cancelled) return; // reported when it was cancelled
     const sideJobs = context.finish();
@@ -274,7 +278,7 @@ export class InputProcessor<I, E, S> {
   }
 
   private cancelInput(running: RunningInput<I, E, S>, state: 'roll-back' | 'keep-state'): void {
-    this.running.delete(running);
+    this.running?.delete(running);
     const { context, item } = running;
     const neverStarted = context.cancel();
     this.host.notify({ type: 'InputCancelled', input: item.input });

@@ -29,21 +29,32 @@ interface Waiter<I, S> {
   readonly admitted: (queued: boolean) => void;
 }
 
+/** Where the queue reports an Input it drops (its ViewModel). */
+export interface InputQueueHost<I, S> {
+  onDrop(item: InputItem<I, S>, reason: InputDropReason): void;
+}
+
 /**
  * The single queue of Inputs, restored States and shutdown requests. Only Inputs count against
  * the capacity; an Input that does not fit is handed to `onDrop` (never lost silently).
  */
 export class InputQueue<I, S> {
+  /** Emptied (length 0, which frees its storage) whenever the last item is taken. */
   private items: QueueItem<I, S>[] = [];
   private head = 0;
   private inputs = 0;
+  /** Only with overflow `suspend`, while the queue is full (empty, it holds no storage). */
   private readonly waiters: Waiter<I, S>[] = [];
 
   constructor(
     private readonly capacity: number,
     private readonly overflow: QueueOverflow,
-    private readonly onDrop: (item: InputItem<I, S>, reason: InputDropReason) => void,
+    private readonly host: InputQueueHost<I, S>,
   ) {}
+
+  private onDrop(item: InputItem<I, S>, reason: InputDropReason): void {
+    this.host.onDrop(item, reason);
+  }
 
   get size(): number {
     return this.items.length - this.head + this.waiters.length;
@@ -91,7 +102,11 @@ export class InputQueue<I, S> {
     if (this.head === this.items.length) return undefined;
     const item = this.items[this.head] as QueueItem<I, S>;
     this.items[this.head++] = undefined as never;
-    if (this.head > 1024 && this.head * 2 > this.items.length) {
+    if (this.head === this.items.length) {
+      // Empty: an idle queue holds no storage (V8 frees an array's backing store at length 0).
+      this.items.length = 0;
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
       this.head = 0;
     }
@@ -120,6 +135,7 @@ export class InputQueue<I, S> {
     reason: InputDropReason,
     which: (item: InputItem<I, S>) => boolean = () => true,
   ): void {
+    if (this.waiters.length === 0) return;
     const dropped: Waiter<I, S>[] = [];
     const kept: Waiter<I, S>[] = [];
     for (const waiter of this.waiters) (which(waiter.item) ? dropped : kept).push(waiter);

@@ -27,25 +27,63 @@ export interface InterceptorScopeHost<I, E, S> {
 export function createInterceptorScope<I, E, S>(
   host: InterceptorScopeHost<I, E, S>,
 ): BallastInterceptorScope<I, E, S> {
-  return {
-    viewModelName: host.name,
-    logger: host.logger,
-    getCurrentState: () => host.getState(),
-    sendToQueue: async (item) => {
-      checkQueueItem('sendToQueue', item);
-      if (item.type === 'input') return host.postInput(item.input);
-      host.restore(item, undefined);
-    },
-    // Interceptors chain a callback on it; they do not await it inside a handler.
-    sendToQueueAndAwaitCompletion: async (item) => {
-      checkQueueItem('sendToQueueAndAwaitCompletion', item);
-      if (item.type === 'input') return host.postInputAndAwait(item.input, item.started);
-      return new Promise<InputOutcome>((settle) => host.restore(item, settle));
-    },
-    postEvent: (event) => host.postEvent(event),
-    reportError: (error) => host.notify({ type: 'UnhandledError', error }),
-    addInputGuard: (guard) => host.addInputGuard(guard),
-  };
+  return new InterceptorScope(host);
+}
+
+/**
+ * One per ViewModel, shared by its interceptors: its methods reach the ViewModel through `host`
+ * (a prototype method each, instead of a closure each per ViewModel).
+ */
+class InterceptorScope<I, E, S> implements BallastInterceptorScope<I, E, S> {
+  constructor(private readonly host: InterceptorScopeHost<I, E, S>) {}
+
+  get viewModelName(): string {
+    return this.host.name;
+  }
+
+  get logger(): BallastLogger {
+    return this.host.logger;
+  }
+
+  getCurrentState(): S {
+    return this.host.getState();
+  }
+
+  async sendToQueue(item: InterceptorQueueItem<I, S>): Promise<void> {
+    checkQueueItem('sendToQueue', item);
+    if (item.type === 'input') return this.host.postInput(item.input);
+    this.host.restore(item, item.settled);
+  }
+
+  // Interceptors chain a callback on it; they do not await it inside a handler.
+  async sendToQueueAndAwaitCompletion(item: InterceptorQueueItem<I, S>): Promise<InputOutcome> {
+    checkQueueItem('sendToQueueAndAwaitCompletion', item);
+    if (item.type === 'input') return this.host.postInputAndAwait(item.input, item.started);
+    const { settled } = item;
+    return new Promise<InputOutcome>((settle) =>
+      this.host.restore(
+        item,
+        settled
+          ? (outcome) => {
+              settled(outcome);
+              settle(outcome);
+            }
+          : settle,
+      ),
+    );
+  }
+
+  postEvent(event: E): void {
+    this.host.postEvent(event);
+  }
+
+  reportError(error: unknown): void {
+    this.host.notify({ type: 'UnhandledError', error });
+  }
+
+  addInputGuard(guard: InputGuard<I>): () => void {
+    return this.host.addInputGuard(guard);
+  }
 }
 
 function checkQueueItem<I, S>(method: string, item: InterceptorQueueItem<I, S>): void {
@@ -53,10 +91,12 @@ function checkQueueItem<I, S>(method: string, item: InterceptorQueueItem<I, S>):
     item === null ||
     typeof item !== 'object' ||
     (item.type !== 'input' && item.type !== 'restore') ||
-    (item.type === 'restore' && item.rebase !== undefined && typeof item.rebase !== 'function')
+    (item.type === 'restore' &&
+      ((item.rebase !== undefined && typeof item.rebase !== 'function') ||
+        (item.settled !== undefined && typeof item.settled !== 'function')))
   ) {
     throw ballastError(
-      `${method}() needs { type: 'input', input } or { type: 'restore', state, rebase?: () => ({ state, inputs }) }; got ${describeValue(item)}.`,
+      `${method}() needs { type: 'input', input } or { type: 'restore', state, rebase?: () => ({ state, inputs }), settled?: (outcome) => void }; got ${describeValue(item)}.`,
     );
   }
 }

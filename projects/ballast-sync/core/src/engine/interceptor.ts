@@ -16,13 +16,16 @@ export type InterceptorQueueItem<I, S> =
    * `rebase`, read when the item is applied (not when it is queued), gives the State to restore
    * and Inputs to replay on top of it, in order, through the InputHandler without outside effects
    * (see `scope.isReplay`); the result is what the State becomes. `placement: 'before-queued'`
-   * puts the item ahead of the Inputs already waiting (default: after them).
+   * puts the item ahead of the Inputs already waiting (default: after them). `settled`, if given,
+   * is called once the item was applied (`handled`) or dropped: what `sendToQueueAndAwaitCompletion`
+   * resolves with, without a Promise per item (for interceptors that restore at a high rate).
    */
   | {
       readonly type: 'restore';
       readonly state: S;
       readonly rebase?: () => { readonly state: S; readonly inputs: readonly I[] };
       readonly placement?: 'after-queued' | 'before-queued';
+      readonly settled?: (outcome: InputOutcome) => void;
     };
 
 /**

@@ -1,11 +1,4 @@
-import {
-  Observable,
-  Subscriber,
-  type Observer,
-  type Operator,
-  type Subscription,
-  type TeardownLogic,
-} from 'rxjs';
+import { Observable, Subscriber, type Observer, type Operator, type Subscription } from 'rxjs';
 import { ballastError } from './errors';
 
 /**
@@ -53,7 +46,10 @@ class IsolatedObservable<T> extends Observable<T> {
     source: Observable<T>,
     private readonly report: IsolatedErrorReport<T>,
   ) {
-    super((subscriber): TeardownLogic => source.subscribe(subscriber));
+    // rxjs's own way to wrap an Observable (what lift() does): its default _subscribe subscribes
+    // to `source`, so no closure is kept per isolated Observable.
+    super();
+    this.source = source;
   }
 
   /** Every rxjs operator goes through `lift()`: the piped Observable is isolated as well. */
@@ -82,37 +78,52 @@ class IsolatedObservable<T> extends Observable<T> {
   }
 
   private protect(observer: Partial<Observer<T>>): Observer<T> {
-    return {
-      next: (value) => {
-        try {
-          observer.next?.(value);
-        } catch (thrown) {
-          this.safeReport(thrown, value);
-        }
-      },
-      error: (error: unknown) => {
-        if (typeof observer.error !== 'function') return this.safeReport(error, undefined);
-        try {
-          observer.error(error);
-        } catch (thrown) {
-          this.safeReport(thrown, undefined);
-        }
-      },
-      complete: () => {
-        try {
-          observer.complete?.();
-        } catch (thrown) {
-          this.safeReport(thrown, undefined);
-        }
-      },
-    };
+    return new ProtectedObserver(observer, this);
   }
 
-  private safeReport(error: unknown, value: T | undefined): void {
+  /** Called by {@link ProtectedObserver}; never throws. */
+  safeReport(error: unknown, value: T | undefined): void {
     try {
       this.report(error, value);
     } catch {
       // Nothing may escape: rxjs would rethrow it from a timer. `report` is documented not to throw.
+    }
+  }
+}
+
+/**
+ * A subscriber's callbacks with what they throw reported to their isolated Observable: prototype
+ * methods, so a subscription costs one small object instead of three closures.
+ */
+class ProtectedObserver<T> implements Observer<T> {
+  constructor(
+    private readonly observer: Partial<Observer<T>>,
+    private readonly isolated: IsolatedObservable<T>,
+  ) {}
+
+  next(value: T): void {
+    try {
+      this.observer.next?.(value);
+    } catch (thrown) {
+      this.isolated.safeReport(thrown, value);
+    }
+  }
+
+  error(error: unknown): void {
+    const observer = this.observer;
+    if (typeof observer.error !== 'function') return this.isolated.safeReport(error, undefined);
+    try {
+      observer.error(error);
+    } catch (thrown) {
+      this.isolated.safeReport(thrown, undefined);
+    }
+  }
+
+  complete(): void {
+    try {
+      this.observer.complete?.();
+    } catch (thrown) {
+      this.isolated.safeReport(thrown, undefined);
     }
   }
 }

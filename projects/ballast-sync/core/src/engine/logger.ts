@@ -39,3 +39,13 @@ export function createConsoleLogger(
       error === undefined ? console.error(message) : console.error(message, error),
   };
 }
+
+let defaultLogger: BallastLogger | undefined;
+
+/**
+ * What a ViewModel without a `logger` writes to: one `createConsoleLogger()` shared by all of them
+ * (it holds no state), instead of one each.
+ */
+export function defaultConsoleLogger(): BallastLogger {
+  return (defaultLogger ??= createConsoleLogger());
+}

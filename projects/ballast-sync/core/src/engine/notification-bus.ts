@@ -1,13 +1,17 @@
 import { Observable, type Subscriber } from 'rxjs';
 
+/** The subscribers of a bus nobody observes (never mutated). */
+const NO_SUBSCRIBERS: readonly never[] = Object.freeze([]);
+
 /**
  * Delivers notifications to every subscriber in one global order. A notification emitted while
  * another is being delivered (for example by a subscriber reacting synchronously) waits until the
  * current one reached every subscriber, so all subscribers see the same sequence.
  */
 export class NotificationBus<N> {
-  private subscribers: readonly Subscriber<N>[] = [];
-  private readonly pending: N[] = [];
+  private subscribers: readonly Subscriber<N>[] = NO_SUBSCRIBERS;
+  /** Created the first time a notification is emitted during another's delivery. */
+  private pending: N[] | undefined;
   private delivering = false;
   private current: N | undefined;
   /** Set by complete(); pending notifications are still delivered before subscribers complete. */
@@ -28,16 +32,17 @@ export class NotificationBus<N> {
       subscriber.complete();
       return undefined;
     }
-    this.subscribers = [...this.subscribers, subscriber];
+    this.subscribers = this.subscribers.concat(subscriber); // exact size (a spread leaves room)
     return () => {
-      this.subscribers = this.subscribers.filter((s) => s !== subscriber);
+      const left = this.subscribers.filter((s) => s !== subscriber);
+      this.subscribers = left.length === 0 ? NO_SUBSCRIBERS : left;
     };
   });
 
   emit(notification: N): void {
     if (this.completed || this.subscribers.length === 0) return;
     if (this.delivering) {
-      this.pending.push(notification);
+      (this.pending ??= []).push(notification);
       return;
     }
     this.delivering = true;
@@ -47,13 +52,15 @@ export class NotificationBus<N> {
       this.current = notification;
       for (const subscriber of this.subscribers) subscriber.next(notification);
       // What subscribers emitted meanwhile, in order (the list may grow while it is delivered).
-      for (let i = 0; i < this.pending.length; i++) {
-        const next = this.pending[i] as N;
+      // `pending` may be created by a subscriber during the loop above: read it after.
+      const pending = this.pending;
+      for (let i = 0; pending !== undefined && i < pending.length; i++) {
+        const next = pending[i] as N;
         this.current = next;
         for (const subscriber of this.subscribers) subscriber.next(next);
       }
     } finally {
-      this.pending.length = 0;
+      if (this.pending !== undefined) this.pending.length = 0;
       this.delivering = false;
       this.current = undefined;
     }
@@ -68,7 +75,7 @@ export class NotificationBus<N> {
 
   private completeSubscribers(): void {
     const subscribers = this.subscribers;
-    this.subscribers = [];
+    this.subscribers = NO_SUBSCRIBERS;
     for (const subscriber of subscribers) subscriber.complete();
   }
 }

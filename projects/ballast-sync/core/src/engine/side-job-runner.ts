@@ -25,12 +25,13 @@ interface RunningJob {
 
 /** Runs keyed side jobs: one per key; starting a key cancels the job running under it. */
 export class SideJobRunner<I, E, S> {
-  private readonly jobs = new Map<string, RunningJob>();
+  /** Created by the first side job (most ViewModels never start one). */
+  private jobs: Map<string, RunningJob> | undefined;
 
   constructor(private readonly host: SideJobHost<I, E, S>) {}
 
   get running(): number {
-    return this.jobs.size;
+    return this.jobs?.size ?? 0;
   }
 
   apply(operations: readonly SideJobOperation<I, E, S>[]): void {
@@ -49,29 +50,32 @@ export class SideJobRunner<I, E, S> {
   }
 
   cancel(key: string): void {
-    const job = this.jobs.get(key);
+    const job = this.jobs?.get(key);
     if (!job) return;
-    this.jobs.delete(key);
+    this.jobs?.delete(key);
     job.controller.abort(ballastError(`side job "${key}" was cancelled.`));
     this.host.notify({ type: 'SideJobCancelled', key });
     this.host.onJobSettled();
   }
 
   cancelAll(): void {
+    if (this.jobs === undefined || this.jobs.size === 0) return;
     for (const key of [...this.jobs.keys()]) this.cancel(key);
   }
 
   /** Resolves once every running side job settled (cancelled ones count as settled). */
   async whenAllSettled(): Promise<void> {
-    while (this.jobs.size > 0) await Promise.all([...this.jobs.values()].map((job) => job.settled));
+    while (this.jobs !== undefined && this.jobs.size > 0)
+      await Promise.all([...this.jobs.values()].map((job) => job.settled));
   }
 
   private start(key: string, job: SideJob<I, E, S>): void {
-    const restartState = this.jobs.has(key) ? 'Restarted' : 'Initial';
+    const jobs = (this.jobs ??= new Map());
+    const restartState = jobs.has(key) ? 'Restarted' : 'Initial';
     this.cancel(key);
     const controller = new AbortController();
     const running: RunningJob = { controller, settled: Promise.resolve() };
-    this.jobs.set(key, running);
+    jobs.set(key, running);
     this.host.notify({ type: 'SideJobStarted', key, restartState });
     const scope = this.createScope(key, restartState, controller.signal);
     let result: unknown;
@@ -92,7 +96,7 @@ export class SideJobRunner<I, E, S> {
   }
 
   private finish(key: string, job: RunningJob, error: unknown, failed: boolean): void {
-    if (this.jobs.get(key) !== job) return; // cancelled or restarted: already reported
+    if (this.jobs?.get(key) !== job) return; // cancelled or restarted: already reported
     this.jobs.delete(key);
     this.host.notify(
       failed ? { type: 'SideJobError', key, error } : { type: 'SideJobCompleted', key },

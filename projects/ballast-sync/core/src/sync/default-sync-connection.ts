@@ -1,13 +1,8 @@
-import {
-  BehaviorSubject,
-  Subject,
-  type Observable,
-  type Subscription,
-  type TeardownLogic,
-} from 'rxjs';
+import { type Observable, type Subscription, type TeardownLogic } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import type { BallastInterceptorScope } from '../engine/interceptor';
 import { isolate } from '../engine/isolate';
+import { LazySubject, LazyValue } from './lazy-subjects';
 import { createConsoleLogger } from '../engine/logger';
 import type { BallastNotification } from '../engine/notifications';
 import { ElectedSession } from './elected-session';
@@ -44,11 +39,12 @@ export type { DefaultSyncConnectionOptions } from './sync-connection-options';
 export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   readonly clientType: ClientType;
   readonly clientId: string;
-  private readonly status$ = new BehaviorSubject<SyncStatus>('disconnected');
-  private readonly notifications$ = new Subject<SyncNotification<I, S>>();
-  private readonly role$: BehaviorSubject<ActiveRole>;
+  // Subjects are created only for who observes them: most connections are never watched.
+  private readonly status$ = new LazyValue<SyncStatus>('disconnected');
+  private readonly notifications$ = new LazySubject<SyncNotification<I, S>>();
+  private readonly role$: LazyValue<ActiveRole>;
   private readonly retransmit: RetransmitOptions;
-  private readonly changes$ = new Subject<void>();
+  private readonly changes$ = new LazySubject<void>();
   private scope: BallastInterceptorScope<I, E, S> | undefined;
   private session: { isSynced(): boolean } | undefined;
   private source: SourceSession<I, E, S> | undefined;
@@ -59,7 +55,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     this.clientType = options.clientType;
     this.clientId = options.clientId ?? createClientId();
     // An elected participant follows until it is elected.
-    this.role$ = new BehaviorSubject<ActiveRole>(
+    this.role$ = new LazyValue<ActiveRole>(
       options.clientType === ClientType.Elected ? ClientType.Replica : options.clientType,
     );
   }
@@ -108,7 +104,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   whenSynced(): Promise<void> {
     if (this.isSynced()) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const subscription = this.changes$.subscribe({
+      const subscription = this.changes$.observe().subscribe({
         next: () => {
           if (!this.isSynced()) return;
           subscription.unsubscribe();
@@ -143,19 +139,17 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
 
   /** The current status first, then every change. A subscriber that throws is reported, not fatal. */
   observeStatus(): Observable<SyncStatus> {
-    return isolate(this.status$.asObservable(), (error) => this.reportSubscriberError(error));
+    return isolate(this.status$.observe(), (error) => this.reportSubscriberError(error));
   }
 
   /** The role it plays right now, then every change (only an elected one changes). */
   observeRole(): Observable<ActiveRole> {
-    return isolate(this.role$.asObservable(), (error) => this.reportSubscriberError(error));
+    return isolate(this.role$.observe(), (error) => this.reportSubscriberError(error));
   }
 
   /** What this connection does on the wire. A subscriber that throws is reported, not fatal. */
   observeSyncNotifications(): Observable<SyncNotification<I, S>> {
-    return isolate(this.notifications$.asObservable(), (error) =>
-      this.reportSubscriberError(error),
-    );
+    return isolate(this.notifications$.observe(), (error) => this.reportSubscriberError(error));
   }
 
   private startSession(

@@ -54,7 +54,12 @@ export class InMemoryChannel<I, S> {
     if (state.sourceId !== this.source?.id) return undefined; // from a superseded Source, which already knows it
     this.current = state;
     if (this.readers.size === 0) return undefined;
-    for (const reader of this.readers) this.deliver(() => reader.next(state));
+    // One delivery for all readers (not one closure each): they receive it in turn, before
+    // anything queued meanwhile.
+    const readers = [...this.readers];
+    this.deliver(() => {
+      for (const reader of readers) reader.next(state);
+    });
     return new Promise<void>((delivered) => this.afterFlush.push(delivered));
   }
 

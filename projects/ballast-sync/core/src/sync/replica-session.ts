@@ -1,6 +1,7 @@
 import { identity, Subject, Subscription, type Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import type { BallastNotification } from '../engine/notifications';
+import type { InputOutcome } from '../engine/view-model-config';
 import type { SyncLinkState } from './sync-connection-adapter';
 import {
   SYNC_PROTOCOL_VERSION,
@@ -35,6 +36,9 @@ export interface HandOver<I> {
 /** Whether the session forwards its accepted Inputs (Replica) or only follows States (Spectator). */
 export type ReplicaMode = 'forward-inputs' | 'follow-only';
 
+/** The Inputs a rebase replays when none is unacknowledged (shared, never mutated). */
+const NO_INPUTS: readonly never[] = Object.freeze([]);
+
 /**
  * The Replica and Spectator side of a connection. Both apply every newer State of the Source they
  * follow. A Replica also forwards each Input its queue accepted, addressed to that Source, and keeps
@@ -57,6 +61,9 @@ export class ReplicaSession<I, E, S> {
   private streamDown = false;
   /** The latest Source State received (what every restore applies). */
   private applied: SyncedState<S> | undefined;
+  /** The Source State the latest applied restore was based on, and how many Inputs it replayed. */
+  private rebased: SyncedState<S> | undefined;
+  private replayed = 0;
   /** The last State a StateApplied notification was emitted for. */
   private announced: SyncedState<S> | undefined;
   private restoresInFlight = 0;
@@ -309,43 +316,57 @@ export class ReplicaSession<I, E, S> {
    * Queues a restore of the latest Source State. It is read when the restore is applied, not when
    * it is queued, together with the Inputs still unacknowledged then, so a restore that waited
    * behind local Inputs (fifo) never applies an older State than the acknowledgements already
-   * received, and several queued restores all land on the same, latest, rebase.
+   * received, and several queued restores all land on the same, latest, rebase. (Callbacks, not a
+   * Promise per restore: every Replica applies every publication, so this is the hot path.)
    */
   private restore(): void {
     this.restoresInFlight++;
     this.restoresWaiting++;
-    let applied: { readonly published: SyncedState<S>; readonly replayed: number } | undefined;
-    const rebase = () => {
-      this.restoresWaiting--; // applied now: nothing of it is on its way any more
-      const published = this.applied as SyncedState<S>;
-      const inputs =
-        this.mode === 'forward-inputs' ? this.pending.map((pending) => pending.input) : [];
-      applied = { published, replayed: inputs.length };
-      return { state: published.state, inputs };
-    };
     const state = (this.applied as SyncedState<S>).state;
-    this.context.scope.sendToQueueAndAwaitCompletion({ type: 'restore', state, rebase }).then(
-      () => {
-        this.restoresInFlight--;
-        if (applied && applied.published !== this.announced) {
-          const { published, replayed } = applied;
-          this.announced = published;
-          this.context.emit({ type: 'StateApplied', state: published });
-          if (replayed > 0) this.context.emit({ type: 'StateRebased', state: published, replayed });
-        }
-        this.context.changed();
-        // A local Input may have completed between this restore and now (parallel()): its own
-        // check was skipped because this restore was still in flight.
-        if (this.mode === 'forward-inputs') this.reapplyIfOverwritten();
-      },
+    this.context.scope
+      .sendToQueue({ type: 'restore', state, rebase: this.rebase, settled: this.restoreSettled })
       // The ViewModel is shutting down or cleared: nothing left to keep in sync.
-      () => {
-        this.restoresInFlight--;
-        if (!applied) this.restoresWaiting--;
-        this.context.changed();
-      },
-    );
+      .catch(this.restoreRefused);
   }
+
+  /** A restore is being applied: the latest Source State, with what is unacknowledged replayed. */
+  private readonly rebase = (): { readonly state: S; readonly inputs: readonly I[] } => {
+    this.restoresWaiting--; // applied now: nothing of it is on its way any more
+    const published = this.applied as SyncedState<S>;
+    const inputs =
+      this.mode === 'forward-inputs' && this.pending.length > 0
+        ? this.pending.map((pending) => pending.input)
+        : NO_INPUTS;
+    this.rebased = published;
+    this.replayed = inputs.length;
+    return { state: published.state, inputs };
+  };
+
+  private readonly restoreSettled = (outcome: InputOutcome): void => {
+    this.restoresInFlight--;
+    if (outcome.status !== 'handled') {
+      this.restoresWaiting--; // dropped (cleared) before it was applied
+      this.context.changed();
+      return;
+    }
+    const published = this.rebased as SyncedState<S>;
+    if (published !== this.announced) {
+      this.announced = published;
+      this.context.emit({ type: 'StateApplied', state: published });
+      if (this.replayed > 0)
+        this.context.emit({ type: 'StateRebased', state: published, replayed: this.replayed });
+    }
+    this.context.changed();
+    // A local Input may have completed between this restore and now (parallel()): its own
+    // check was skipped because this restore was still in flight.
+    if (this.mode === 'forward-inputs') this.reapplyIfOverwritten();
+  };
+
+  private readonly restoreRefused = (): void => {
+    this.restoresInFlight--;
+    this.restoresWaiting--;
+    this.context.changed();
+  };
 
   /**
    * Once the Source acknowledged all of this Replica's Inputs, its State is authoritative. A local

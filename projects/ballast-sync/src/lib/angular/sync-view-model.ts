@@ -6,14 +6,15 @@ import {
   makeStateKey,
   PendingTasks,
   PLATFORM_ID,
+  signal,
   TransferState,
   untracked,
   type StateKey,
   type Injector,
   type Signal,
+  type WritableSignal,
 } from '@angular/core';
 import { isPlatformServer } from '@angular/common';
-import { toSignal } from '@angular/core/rxjs-interop';
 import {
   BallastSyncInterceptor,
   BasicViewModel,
@@ -21,6 +22,7 @@ import {
   ɵballastError as ballastError,
   ɵsetLongTimeout as setLongTimeout,
   type ActiveRole,
+  type BallastLogger,
   type BallastNotification,
   type BallastViewModelConfiguration,
   type ClientType,
@@ -31,7 +33,7 @@ import {
   type SyncStatus,
   type SyncTransport,
 } from 'ballast-sync/core';
-import { Observable, of, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber, type Subscription } from 'rxjs';
 import { syncViewModelOptionsToken, type SyncViewModelOptions } from './sync-view-model-options';
 import {
   BALLAST_SYNC_CONNECTION_FACTORY,
@@ -82,10 +84,14 @@ export abstract class SyncViewModel<I, E, S> {
   readonly activeRole: Signal<ActiveRole>;
   private readonly viewModel: BasicViewModel<I, E, S>;
   private readonly connection: SyncConnection<I, E, S>;
-  private readonly events: Observable<E>;
+  /** Made by the first onEvent() (most instances never have one). */
+  private events: Observable<E> | undefined;
   private readonly destroyRef = inject(DestroyRef);
-  /** Holds a pending task if this instance is busy (see keepAppUnstableWhileBusy). */
-  private readonly checkStability: () => void;
+  /** Holds a pending task while this instance is busy. */
+  private readonly stability: StabilityTracker<I, E, S>;
+  /** Write `state` and `status` (they end with the ViewModel: its streams complete when cleared). */
+  private readonly stateSubscription: Subscription;
+  private readonly statusSubscription: Subscription;
 
   protected constructor(config: SyncViewModelConfig<I, E, S>) {
     const options = inject(syncViewModelOptionsToken<I, S>(new.target), { optional: true });
@@ -110,27 +116,28 @@ export abstract class SyncViewModel<I, E, S> {
     this.connection = this.createConnection(config.name, options, new.target.name);
     this.clientId = this.connection.clientId;
     this.viewModel = new BasicViewModel<I, E, S>({
-      logger: createConsoleLogger({ level: isDevMode() ? 'warn' : 'error' }),
+      logger: sharedLogger(),
       ...config,
       initialState: startingState(config, options, new.target.name),
       ...(options.inputStrategy && { inputStrategy: options.inputStrategy }),
       interceptors: [...(config.interceptors ?? []), new BallastSyncInterceptor(this.connection)],
     });
-    // Before toSignal's own clean-up, so that the signals see the last status ('disconnected').
-    this.destroyRef.onDestroy(() => this.viewModel.clear());
-    const fixedRole = options.role === 'elected' ? 'replica' : options.role;
+    // One clean-up for everything (the ViewModel first: the signals see its last status).
+    this.destroyRef.onDestroy(() => this.destroy());
     // Untracked: a ViewModel created while a template renders (a lazy getter) must neither
-    // subscribe nor write signals inside that reactive context (NG0602, NG0600).
-    [this.state, this.status, this.activeRole] = untracked(
-      () =>
-        [
-          toSignal(this.viewModel.observeStates(), { requireSync: true }),
-          toSignal(this.connection.observeStatus(), { requireSync: true }),
-          toSignal(this.connection.observeRole?.() ?? of(fixedRole), { requireSync: true }),
-        ] as const,
-    );
-    this.events = this.createEvents();
-    this.checkStability = this.keepAppUnstableWhileBusy();
+    // subscribe nor write signals inside that reactive context (NG0602, NG0600). Plain signals
+    // written by one subscription each (what toSignal does, without its per-signal extras); both
+    // streams start with their current value, synchronously.
+    const state = signal<S>(this.viewModel.getCurrentState());
+    const status = signal<SyncStatus>('disconnected');
+    [this.stateSubscription, this.statusSubscription] = untracked(() => [
+      this.viewModel.observeStates().subscribe(new SignalWriter(state)),
+      this.connection.observeStatus().subscribe(new SignalWriter(status)),
+    ]);
+    this.state = state.asReadonly();
+    this.status = status.asReadonly();
+    this.activeRole = this.createActiveRole(options.role);
+    this.stability = new StabilityTracker(this);
     if (inject(BALLAST_SYNC_TRANSFER_STATE) && isPlatformServer(inject(PLATFORM_ID))) {
       handOverOnSerialize(inject(TransferState), config.name, options.role, () =>
         this.viewModel.getCurrentState(),
@@ -153,21 +160,21 @@ export abstract class SyncViewModel<I, E, S> {
   /** Queues an Input now; returns false when it was dropped (see the InputDropped notification). */
   trySend(input: I): boolean {
     const queued = this.viewModel.trySend(input);
-    this.checkStability();
+    this.stability.check();
     return queued;
   }
 
   /** Resolves once the Input is queued. */
   send(input: I): Promise<void> {
     const queued = this.viewModel.send(input);
-    this.checkStability();
+    this.stability.check();
     return queued;
   }
 
   /** Resolves with the Input's outcome once it was handled, rejected, cancelled, dropped or failed. */
   sendAndAwaitCompletion(input: I): Promise<InputOutcome> {
     const outcome = this.viewModel.sendAndAwaitCompletion(input);
-    this.checkStability();
+    this.stability.check();
     return outcome;
   }
 
@@ -184,7 +191,7 @@ export abstract class SyncViewModel<I, E, S> {
     if (typeof handler !== 'function')
       throw ballastError('onEvent(handler) needs a function (event) => void.');
     const destroyRef = callerDestroyRef(options?.injector, this.name);
-    const subscription = this.events.subscribe(handler);
+    const subscription = (this.events ??= this.createEvents()).subscribe(handler);
     subscription.add(destroyRef.onDestroy(() => subscription.unsubscribe()));
     return { destroy: () => subscription.unsubscribe() };
   }
@@ -226,6 +233,36 @@ export abstract class SyncViewModel<I, E, S> {
     return this.viewModel.isIdle() && (this.connection.isSynced?.() ?? true);
   }
 
+  /** Whether its ViewModel was cleared (its injector destroyed). */
+  private isCleared(): boolean {
+    return this.viewModel.status === 'Cleared';
+  }
+
+  /** Its injector is destroyed: clear the ViewModel, then end what still listens. */
+  private destroy(): void {
+    this.viewModel.clear();
+    this.stateSubscription.unsubscribe();
+    this.statusSubscription.unsubscribe();
+    this.stability.stop();
+    this.eventsEnded?.();
+  }
+
+  /** Set by createEvents(): completes the onEvent() subscribers when the injector is destroyed. */
+  private eventsEnded: (() => void) | undefined;
+
+  /**
+   * Its `role`, which never changes (one signal shared by every instance of that role), or for
+   * `'elected'`, the role it plays now, from its connection.
+   */
+  private createActiveRole(role: ClientType): Signal<ActiveRole> {
+    const roles = role === 'elected' ? this.connection.observeRole?.() : undefined;
+    if (!roles) return fixedRoleSignal(role === 'elected' ? 'replica' : role);
+    const activeRole = signal<ActiveRole>('replica');
+    const subscription = untracked(() => roles.subscribe(new SignalWriter(activeRole)));
+    this.destroyRef.onDestroy(() => subscription.unsubscribe());
+    return activeRole.asReadonly();
+  }
+
   private createConnection(
     channel: string,
     options: SyncViewModelOptions<I, S>,
@@ -262,70 +299,10 @@ export abstract class SyncViewModel<I, E, S> {
     });
   }
 
-  /**
-   * Holds a `PendingTasks` task while this instance is busy (an Input queued or running, a side
-   * job, an Event on its way, sync work on its way), released once `whenSynced()` resolves, or
-   * after the stability timeout (with a dev-mode warning) so that nothing waits forever. Checked
-   * after each Input this instance is given, and a microtask after each sync notification (an
-   * Input from a Replica is announced before it runs). Returns the check.
-   */
-  private keepAppUnstableWhileBusy(): () => void {
-    const pendingTasks = inject(PendingTasks);
-    const timeoutMs = inject(BALLAST_SYNC_STABILITY_TIMEOUT);
-    let release: (() => void) | undefined;
-    let gaveUp = false;
-    const done = (): void => {
-      const releasing = release;
-      release = undefined;
-      releasing?.();
-    };
-    const check = (): void => {
-      if (release || gaveUp || this.viewModel.status === 'Cleared' || this.isSettled()) return;
-      const task = pendingTasks.add();
-      const timer = setLongTimeout(() => {
-        gaveUp = true;
-        if (isDevMode()) {
-          console.warn(
-            `ballast-sync: ${this.name} (${this.role}) kept the app unstable for ${timeoutMs} ms ` +
-              '(an Input that never settles, or a Source that never answers?); Angular no longer waits for it. ' +
-              'Fix the handler, or raise withStabilityTimeout().',
-          );
-        }
-        done();
-      }, timeoutMs);
-      release = () => {
-        timer();
-        task();
-      };
-      void this.whenSynced().then(() => {
-        gaveUp = false;
-        done();
-      });
-    };
-    let scheduled = false;
-    // Work starts with an Input given to this instance (checked in trySend/send/…) or with sync
-    // traffic (an Input from a Replica, a State to apply): the engine's own notifications would
-    // only repeat those, at a cost per notification and per instance.
-    const subscription = this.connection.observeSyncNotifications().subscribe(() => {
-      if (scheduled) return;
-      scheduled = true;
-      queueMicrotask(() => {
-        scheduled = false;
-        check();
-      });
-    });
-    this.destroyRef.onDestroy(() => {
-      subscription.unsubscribe();
-      done();
-    });
-    untracked(check);
-    return () => untracked(check);
-  }
-
   private createEvents(): Observable<E> {
     const subscribers = new Set<Subscriber<E>>();
     let detach: (() => void) | undefined;
-    this.destroyRef.onDestroy(() => [...subscribers].forEach((s) => s.complete()));
+    this.eventsEnded = () => [...subscribers].forEach((s) => s.complete());
     return new Observable<E>((subscriber) => {
       if (this.viewModel.status === 'Cleared') return subscriber.complete();
       subscribers.add(subscriber);
@@ -340,6 +317,106 @@ export abstract class SyncViewModel<I, E, S> {
       };
     });
   }
+}
+
+/**
+ * Holds a `PendingTasks` task while its instance is busy (an Input queued or running, a side job,
+ * an Event on its way, sync work on its way), released once `whenSynced()` resolves, or after the
+ * stability timeout (with a dev-mode warning) so that nothing waits forever. Checked after each
+ * Input the instance is given, and a microtask after each sync notification (an Input from a
+ * Replica is announced before it runs). One object per instance: fields and methods, no closures.
+ */
+class StabilityTracker<I, E, S> {
+  private readonly pendingTasks = inject(PendingTasks);
+  private readonly timeoutMs = inject(BALLAST_SYNC_STABILITY_TIMEOUT);
+  /** Releases the pending task and its timer, while one is held. */
+  private release: (() => void) | undefined;
+  private gaveUp = false;
+  private scheduled = false;
+  private readonly subscription: Subscription;
+
+  // Its instance's private members are reached with bracket access (type-checked).
+  constructor(private readonly vm: SyncViewModel<I, E, S>) {
+    // Work starts with an Input given to this instance (checked in trySend/send/…) or with sync
+    // traffic (an Input from a Replica, a State to apply): the engine's own notifications would
+    // only repeat those, at a cost per notification and per instance.
+    this.subscription = vm.observeSyncNotifications().subscribe(this);
+    this.check();
+  }
+
+  /** A sync notification: check once, a microtask later. */
+  next(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    queueMicrotask(() => {
+      this.scheduled = false;
+      this.check();
+    });
+  }
+
+  /** Holds a pending task now if the instance is busy (untracked: it may run in a template). */
+  check(): void {
+    if (this.release || this.gaveUp || this.vm['isCleared']()) return;
+    untracked(() => {
+      if (this.vm['isSettled']()) return;
+      const task = this.pendingTasks.add();
+      const timer = setLongTimeout(() => this.giveUp(), this.timeoutMs);
+      this.release = () => {
+        timer();
+        task();
+      };
+      void this.vm.whenSynced().then(() => {
+        this.gaveUp = false;
+        this.done();
+      });
+    });
+  }
+
+  stop(): void {
+    this.subscription.unsubscribe();
+    this.done();
+  }
+
+  private giveUp(): void {
+    this.gaveUp = true;
+    if (isDevMode()) {
+      console.warn(
+        `ballast-sync: ${this.vm.name} (${this.vm.role}) kept the app unstable for ${this.timeoutMs} ms ` +
+          '(an Input that never settles, or a Source that never answers?); Angular no longer waits for it. ' +
+          'Fix the handler, or raise withStabilityTimeout().',
+      );
+    }
+    this.done();
+  }
+
+  private done(): void {
+    const releasing = this.release;
+    this.release = undefined;
+    releasing?.();
+  }
+}
+
+/** Writes every value of a stream to a signal (an observer object: no closure per subscription). */
+class SignalWriter<T> {
+  constructor(private readonly target: WritableSignal<T>) {}
+
+  next(value: T): void {
+    this.target.set(value);
+  }
+}
+
+/** The logger every SyncViewModel shares (warnings in dev mode, errors only in production). */
+let logger: BallastLogger | undefined;
+function sharedLogger(): BallastLogger {
+  return (logger ??= createConsoleLogger({ level: isDevMode() ? 'warn' : 'error' }));
+}
+
+/** One read-only signal per fixed role, shared by every instance playing it (it never changes). */
+const fixedRoles = new Map<ActiveRole, Signal<ActiveRole>>();
+function fixedRoleSignal(role: ActiveRole): Signal<ActiveRole> {
+  let roleSignal = fixedRoles.get(role);
+  if (!roleSignal) fixedRoles.set(role, (roleSignal = signal(role).asReadonly()));
+  return roleSignal;
 }
 
 /**
