@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { resolve } from 'node:path';
 import { chromiumArgs, chromiumExecutable } from './chromium';
+import { SYNC_SERVER_PORT } from './sync-server-port';
 
 // Browser tests of the demo app. They drive Debian's Chromium (never a downloaded browser) against
 // `ng serve` on a dedicated port, so a running `npm start` on 4200 does not interfere.
@@ -39,6 +40,8 @@ export default defineConfig({
   ],
   webServer: {
     command: `npx ng serve demo-app --port ${port} --watch=false`,
+    // Its proxy forwards /ballast-sync to the sync server the "On the server" tests start.
+    env: { BALLAST_SYNC_PORT: String(SYNC_SERVER_PORT) },
     cwd: resolve(__dirname, '..'),
     url: baseURL,
     reuseExistingServer: !ci,

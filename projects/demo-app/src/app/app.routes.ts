@@ -1,7 +1,8 @@
 import { Routes } from '@angular/router';
-import { provideBallastSync, withCrossTabTransport } from 'ballast-sync';
+import { provideBallastSync, withCrossTabTransport, withWebSocketTransport } from 'ballast-sync';
 import { AcrossTabsPage } from './across-tabs/across-tabs-page';
 import { CountersPage } from './counters/counters-page';
+import { OnTheServerPage } from './on-the-server/on-the-server-page';
 import { TodosPage } from './todos/todos-page';
 
 export const routes: Routes = [
@@ -20,6 +21,14 @@ export const routes: Routes = [
         }),
       ),
     ],
+  },
+  {
+    path: 'on-the-server',
+    component: OnTheServerPage,
+    title: 'On the server · ballast-sync demo',
+    // This page's Source is on the demo sync server, reached through the dev server's proxy
+    // (projects/demo-app/proxy.conf.mjs).
+    providers: [provideBallastSync(withWebSocketTransport({ url: '/ballast-sync' }))],
   },
   { path: '**', redirectTo: '' },
 ];

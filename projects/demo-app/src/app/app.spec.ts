@@ -13,10 +13,15 @@ describe('App', () => {
     return fixture;
   }
 
-  it('opens on the sync counters page, with a navigation to the three pages', async () => {
+  it('opens on the sync counters page, with a navigation to the four pages', async () => {
     const fixture = await setUp();
     expect(find(fixture, 'h1').textContent).toBe('ballast-sync demo');
-    expect(texts(fixture, 'nav a')).toEqual(['Sync counters', 'Shared todos', 'Across tabs']);
+    expect(texts(fixture, 'nav a')).toEqual([
+      'Sync counters',
+      'Shared todos',
+      'Across tabs',
+      'On the server',
+    ]);
     expect(find(fixture, 'nav a.active').textContent?.trim()).toBe('Sync counters');
     expect(fixture.nativeElement.querySelector('app-counters-page')).not.toBeNull();
   });
