@@ -63,6 +63,8 @@ async function bundle(
     mainFields: ['es2020', 'es2015', 'browser', 'module', 'main'],
     external: ['@angular/*'],
     nodePaths: [packageParent],
+    // Not the root tsconfig: its paths would resolve 'ballast-sync' to the sources, not dist/.
+    tsconfigRaw: '{}',
     minify: true,
     pure: ['forwardRef'],
     legalComments: 'none',

@@ -1,10 +1,4 @@
-import {
-  BehaviorSubject,
-  defer,
-  distinctUntilChanged,
-  type Observable,
-  type TeardownLogic,
-} from 'rxjs';
+import { BehaviorSubject, Observable, type TeardownLogic } from 'rxjs';
 import { ballastError, describeValue } from './errors';
 import { EventBus, type EventBusHost } from './event-bus';
 import { InputProcessor, type InputProcessorHost } from './input-processor';
@@ -21,6 +15,9 @@ import { setLongTimeout } from './set-long-timeout';
 import { SideJobRunner, type SideJobHost } from './side-job-runner';
 import { validateConfiguration } from './validate-configuration';
 import type { BallastViewModelConfiguration, InputOutcome } from './view-model-config';
+
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
 
 type Notification<I, E, S> = BallastNotification<I, E, S>;
 
@@ -118,15 +115,30 @@ export class BasicViewModel<I, E, S> {
    * ViewModel or the process: that becomes an `UnhandledError` notification.
    */
   observeStates(): Observable<S> {
-    const states = defer(() => {
+    // Per subscription (what defer() + distinctUntilChanged() did, without pulling them in).
+    const states = new Observable<S>((subscriber) => {
       // setState() skips the subject while nobody observes it: catch it up before subscribing.
       const states$ = (this.states$ ??= new BehaviorSubject(this.statesValue));
       if (!states$.observed && states$.getValue() !== this.statesValue)
         states$.next(this.statesValue);
       // Cleared before the first subscription: complete at once, with the last State, as before.
       if (this.currentStatus === 'Cleared') states$.complete();
-      return states$;
-    }).pipe(distinctUntilChanged(this.stateEquals));
+      let last: { state: S } | undefined;
+      return states$.subscribe({
+        next: (state) => {
+          try {
+            if (last && this.stateEquals(last.state, state)) return;
+          } catch (error) {
+            subscriber.error(error);
+            return;
+          }
+          last = { state };
+          subscriber.next(state);
+        },
+        error: (error: unknown) => subscriber.error(error),
+        complete: () => subscriber.complete(),
+      });
+    });
     return this.isolated(states, 'a subscriber of observeStates()');
   }
 
@@ -174,8 +186,10 @@ export class BasicViewModel<I, E, S> {
     if (offered === true) return this.pump();
     if (offered === false || !(await offered)) {
       throw ballastError(
-        `Input "${describeValue(input)}" was dropped before it was queued (ViewModel "${this.name}", ` +
-          `status ${this.currentStatus}). See the InputDropped notification; raise inputQueue.capacity if the queue was full.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `Input "${describeValue(input)}" was dropped before it was queued (ViewModel "${this.name}", ` +
+              `status ${this.currentStatus}). See the InputDropped notification; raise inputQueue.capacity if the queue was full.`
+          : 1,
       );
     }
   }
@@ -244,7 +258,9 @@ export class BasicViewModel<I, E, S> {
     if (typeof gracePeriodMs !== 'number' || !(gracePeriodMs >= 0)) {
       return Promise.reject(
         ballastError(
-          `shutDownGracefully(gracePeriodMs) needs a number >= 0; got ${String(gracePeriodMs)}.`,
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `shutDownGracefully(gracePeriodMs) needs a number >= 0; got ${String(gracePeriodMs)}.`
+            : 2,
         ),
       );
     }
@@ -289,7 +305,9 @@ export class BasicViewModel<I, E, S> {
         else teardown.unsubscribe();
       } catch (error) {
         this.logger.error(
-          `ballast-sync: an interceptor of ViewModel "${this.name}" failed to tear down.`,
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `ballast-sync: an interceptor of ViewModel "${this.name}" failed to tear down.`
+            : `ballast-sync: [BS51] "${this.name}"`,
           error,
         );
       }
@@ -330,7 +348,9 @@ export class BasicViewModel<I, E, S> {
   ): void {
     if (this.currentStatus !== 'Running') {
       throw ballastError(
-        `a State was restored into ViewModel "${this.name}" while it was ${this.currentStatus}.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `a State was restored into ViewModel "${this.name}" while it was ${this.currentStatus}.`
+          : 3,
       );
     }
     const queued = { type: 'restore', state: item.state, rebase: item.rebase, settle } as const;
@@ -343,19 +363,27 @@ export class BasicViewModel<I, E, S> {
   private checkCanSend(method: string, input: I, from: InputSource): void {
     if (this.currentStatus === 'Cleared') {
       throw ballastError(
-        `${method}() was called on ViewModel "${this.name}" after it was cleared; it accepts no more Inputs. ` +
-          'Stop sending when its owner is destroyed, or create a new ViewModel.',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${method}() was called on ViewModel "${this.name}" after it was cleared; it accepts no more Inputs. ` +
+              'Stop sending when its owner is destroyed, or create a new ViewModel.'
+          : 4,
       );
     }
     if (this.currentStatus === 'ShuttingDown' && from === 'outside') {
       throw ballastError(
-        `${method}() was called on ViewModel "${this.name}" after it was asked to shut down; it accepts no more Inputs ` +
-          'from outside (only its side jobs and Event handler may still post them, with scope.postInput(), until it is ' +
-          'cleared). Stop sending when its owner is destroyed, or create a new ViewModel.',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${method}() was called on ViewModel "${this.name}" after it was asked to shut down; it accepts no more Inputs ` +
+              'from outside (only its side jobs and Event handler may still post them, with scope.postInput(), until it is ' +
+              'cleared). Stop sending when its owner is destroyed, or create a new ViewModel.'
+          : 5,
       );
     }
     if (input === undefined || input === null) {
-      throw ballastError(`${method}() needs an Input; got ${String(input)}.`);
+      throw ballastError(
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${method}() needs an Input; got ${String(input)}.`
+          : 6,
+      );
     }
   }
 
@@ -425,16 +453,21 @@ export class BasicViewModel<I, E, S> {
     subscriber: string | BallastInterceptor<I, E, S>,
   ): Observable<T> {
     return isolate(source, (cause) => {
-      const who = typeof subscriber === 'string' ? subscriber : interceptorSubscriber(subscriber);
+      const who = () =>
+        typeof subscriber === 'string' ? subscriber : interceptorSubscriber(subscriber);
       const error = ballastError(
-        `${who} of ViewModel "${this.name}" threw (or its pipe failed with no error callback); ` +
-          'the ViewModel went on. Catch errors in that subscriber, or add catchError() to its pipe.',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${who()} of ViewModel "${this.name}" threw (or its pipe failed with no error callback); ` +
+              'the ViewModel went on. Catch errors in that subscriber, or add catchError() to its pipe.'
+          : 7,
         { cause },
       );
       if (this.bus.delivered?.type === 'UnhandledError') {
         this.logger.error(
-          `ballast-sync: ${who} of ViewModel "${this.name}" threw while receiving an UnhandledError; ` +
-            'it is only logged (notifying it again could loop).',
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `ballast-sync: ${who()} of ViewModel "${this.name}" threw while receiving an UnhandledError; ` +
+                'it is only logged (notifying it again could loop).'
+            : `ballast-sync: [BS50] "${this.name}"`,
           error,
         );
       } else {

@@ -3,6 +3,9 @@ import type { BallastLogger } from './logger';
 import type { BallastNotification } from './notifications';
 import type { EventHandler, EventHandlerScope } from './scopes';
 
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
+
 /** What the event bus needs from its ViewModel. */
 export interface EventBusHost<I, E, S> {
   readonly name: string;
@@ -43,12 +46,16 @@ export class EventBus<I, E, S> {
   post(event: E): void {
     if (this.closed) {
       throw ballastError(
-        `postEvent() was called on ViewModel "${this.host.name}" after it was cleared.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `postEvent() was called on ViewModel "${this.host.name}" after it was cleared.`
+          : 8,
       );
     }
     if (event === undefined) {
       throw ballastError(
-        `postEvent() needs an Event; got undefined (ViewModel "${this.host.name}").`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `postEvent() needs an Event; got undefined (ViewModel "${this.host.name}").`
+          : 9,
       );
     }
     this.host.notify({ type: 'EventQueued', event });
@@ -60,17 +67,23 @@ export class EventBus<I, E, S> {
   attach(handler: EventHandler<I, E>): () => void {
     if (typeof handler !== 'function') {
       throw ballastError(
-        `attachEventHandler() needs a function (event, scope) => void; got ${typeof handler}.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `attachEventHandler() needs a function (event, scope) => void; got ${typeof handler}.`
+          : 10,
       );
     }
     if (this.closed) {
       throw ballastError(
-        `attachEventHandler() was called on ViewModel "${this.host.name}" after it was cleared.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `attachEventHandler() was called on ViewModel "${this.host.name}" after it was cleared.`
+          : 11,
       );
     }
     if (this.handler) {
       throw ballastError(
-        `ViewModel "${this.host.name}" already has an event handler. Call the detach function returned by attachEventHandler() first.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `ViewModel "${this.host.name}" already has an event handler. Call the detach function returned by attachEventHandler() first.`
+          : 12,
       );
     }
     this.handler = handler;
@@ -98,9 +111,11 @@ export class EventBus<I, E, S> {
     if (this.warnedOfDrops) return;
     this.warnedOfDrops = true;
     this.host.logger.warn(
-      `ballast-sync: ViewModel "${this.host.name}" dropped an Event: ${this.capacity} Events were already waiting for ` +
-        `the Event handler (see the EventDropped notifications; this warning is shown once). Attach an event handler ` +
-        `with attachEventHandler(), or raise eventBuffer.capacity.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `ballast-sync: ViewModel "${this.host.name}" dropped an Event: ${this.capacity} Events were already waiting for ` +
+            `the Event handler (see the EventDropped notifications; this warning is shown once). Attach an event handler ` +
+            `with attachEventHandler(), or raise eventBuffer.capacity.`
+        : `ballast-sync: [BS48] "${this.host.name}" dropped an Event`,
     );
   }
 

@@ -1,8 +1,11 @@
-import { isObservable, merge, type Observable } from 'rxjs';
+import { isObservable, Subscription, type Observable } from 'rxjs';
 import { ballastError, describeValue } from './errors';
 import type { BallastNotification } from './notifications';
 import type { InputHandlerScope, SideJob } from './scopes';
 import type { SideJobOperation } from './side-job-runner';
+
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
 
 /** What a handler's scope needs from its ViewModel. */
 export interface InputHandlerHost<I, E, S> {
@@ -95,7 +98,9 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
     this.checkKey('sideJob', key);
     if (typeof job !== 'function') {
       throw ballastError(
-        `sideJob("${key}", job) needs a function (scope) => void | Promise<void>; got ${typeof job}.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `sideJob("${key}", job) needs a function (scope) => void | Promise<void>; got ${typeof job}.`
+          : 13,
       );
     }
     (this.sideJobs ??= []).push({ kind: 'start', key, job });
@@ -111,16 +116,31 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
   observeInputs(key: string, ...sources: Observable<I>[]): void {
     if (sources.length === 0 || !sources.every((source) => isObservable(source))) {
       throw ballastError(
-        `observeInputs("${key}", ...sources) needs one or more Observables of Inputs.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `observeInputs("${key}", ...sources) needs one or more Observables of Inputs.`
+          : 14,
       );
     }
     this.sideJob(key, (job) => {
+      // What merge(...sources) did, without pulling it in: every source in order, done when all
+      // complete, the first error ends the others.
       return new Promise<void>((resolve, reject) => {
-        const subscription = merge(...sources).subscribe({
-          next: (input) => void job.postInput(input).catch(reject),
-          error: reject,
-          complete: resolve,
-        });
+        const subscription = new Subscription();
+        let open = sources.length;
+        const fail = (error: unknown): void => {
+          subscription.unsubscribe();
+          reject(error);
+        };
+        for (const source of sources) {
+          if (subscription.closed) break;
+          subscription.add(
+            source.subscribe({
+              next: (input) => void job.postInput(input).catch(reject),
+              error: fail,
+              complete: () => --open === 0 && resolve(),
+            }),
+          );
+        }
         job.signal.addEventListener('abort', () => subscription.unsubscribe(), { once: true });
       });
     });
@@ -140,13 +160,21 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
   }
 
   private cancellation(): Error {
-    return ballastError(`Input "${describeValue(this.input)}" was cancelled.`);
+    return ballastError(
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `Input "${describeValue(this.input)}" was cancelled.`
+        : 15,
+    );
   }
 
   /** Returns the new State (no [previous, next] tuple: this runs once per Input). */
   private update(method: string, fn: (state: S) => S): S {
     if (typeof fn !== 'function') {
-      throw ballastError(`${method}(fn) needs a function (state) => newState; got ${typeof fn}.`);
+      throw ballastError(
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${method}(fn) needs a function (state) => newState; got ${typeof fn}.`
+          : 16,
+      );
     }
     this.checkStateAccess(method);
     const next = fn(this.host.getState());
@@ -159,8 +187,10 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
     if (this.closedAs) {
       const how = this.closedAs === 'finished' ? 'returned' : 'was cancelled';
       throw ballastError(
-        `${method}() was called after the handler of Input "${describeValue(this.input)}" ${how} (ViewModel "${this.host.name}"). ` +
-          'Await all work inside the handler, or move late work into a sideJob().',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${method}() was called after the handler of Input "${describeValue(this.input)}" ${how} (ViewModel "${this.host.name}"). ` +
+              'Await all work inside the handler, or move late work into a sideJob().'
+          : 17,
       );
     }
     this.used = true;
@@ -170,8 +200,10 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
     this.checkOpen(method);
     if (this.sideJobs) {
       throw ballastError(
-        `${method}() was called after sideJob()/cancelSideJob() in the handler of Input "${describeValue(this.input)}". ` +
-          'Side jobs must be the last statements of a handler.',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${method}() was called after sideJob()/cancelSideJob() in the handler of Input "${describeValue(this.input)}". ` +
+              'Side jobs must be the last statements of a handler.'
+          : 18,
       );
     }
   }
@@ -180,8 +212,10 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
     this.checkBeforeSideJobs(method);
     if (this.singleStateAccess && this.stateAccessed) {
       throw ballastError(
-        `${method}() is a second State access in the handler of Input "${describeValue(this.input)}". Under parallel() ` +
-          'a handler may read or update the State only once: use one updateStateAndGet()/getAndUpdateState(), or fifo().',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${method}() is a second State access in the handler of Input "${describeValue(this.input)}". Under parallel() ` +
+              'a handler may read or update the State only once: use one updateStateAndGet()/getAndUpdateState(), or fifo().'
+          : 19,
       );
     }
     this.stateAccessed = true;
@@ -190,7 +224,9 @@ export class InputHandlerContext<I, E, S> implements InputHandlerScope<I, E, S> 
   private checkKey(method: string, key: string): void {
     if (typeof key !== 'string' || key.length === 0) {
       throw ballastError(
-        `${method}(key) needs a non-empty string key; got ${JSON.stringify(key)}.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${method}(key) needs a non-empty string key; got ${JSON.stringify(key)}.`
+          : 20,
       );
     }
   }

@@ -11,6 +11,9 @@ import type { InputOutcome } from './view-model-config';
 import { isThenable } from './is-thenable';
 import { replayInputs } from './replay-inputs';
 
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
+
 /** What the input processor needs from its ViewModel. */
 export interface InputProcessorHost<I, E, S> extends InputHandlerHost<I, E, S> {
   /** The shutdown item was reached: everything queued before it was dispatched. */
@@ -108,15 +111,17 @@ export class InputProcessor<I, E, S> {
     const running = this.inputInHandler;
     const { concurrency, name } = this.strategy;
     if (running === undefined || concurrency === 'concurrent') return;
-    const consequence =
-      concurrency === 'sequential'
-        ? `under ${name}() the new Input waits for the running one, so awaiting it there never ends (deadlock)`
-        : `under ${name}() the new Input would cancel the handler that awaits it`;
     throw ballastError(
-      `${method}(${describeValue(input)}) was called by the handler of Input "${describeValue(running.input)}" ` +
-        `on its own ViewModel "${this.host.name}": ${consequence}. Send it without awaiting (vm.trySend() or vm.send()), ` +
-        'await it from a side job (scope.sideJob(key, () => vm.sendAndAwaitCompletion(input))), ' +
-        'call the handling logic directly, or use parallel().',
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${method}(${describeValue(input)}) was called by the handler of Input "${describeValue(running.input)}" ` +
+            `on its own ViewModel "${this.host.name}": ${
+              concurrency === 'sequential'
+                ? `under ${name}() the new Input waits for the running one, so awaiting it there never ends (deadlock)`
+                : `under ${name}() the new Input would cancel the handler that awaits it`
+            }. Send it without awaiting (vm.trySend() or vm.send()), ` +
+            'await it from a side job (scope.sideJob(key, () => vm.sendAndAwaitCompletion(input))), ' +
+            'call the handling logic directly, or use parallel().'
+        : 21,
     );
   }
 
@@ -124,12 +129,16 @@ export class InputProcessor<I, E, S> {
   addGuard(guard: InputGuard<I>): () => void {
     if (typeof guard !== 'function') {
       throw ballastError(
-        `addInputGuard(guard) needs a function (input) => string | undefined; got ${typeof guard}.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `addInputGuard(guard) needs a function (input) => string | undefined; got ${typeof guard}.`
+          : 22,
       );
     }
     if (this.closed) {
       throw ballastError(
-        `addInputGuard() was called on ViewModel "${this.host.name}" after it was cleared.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `addInputGuard() was called on ViewModel "${this.host.name}" after it was cleared.`
+          : 23,
       );
     }
     this.guards = this.guards.concat(guard); // exact size (a spread leaves room to grow)
@@ -177,7 +186,9 @@ export class InputProcessor<I, E, S> {
         verdict = filter(input, this.host.getState());
         if (verdict !== 'accept' && verdict !== 'reject') {
           throw ballastError(
-            `the input filter returned ${String(verdict)}; it must return 'accept' or 'reject'.`,
+            typeof ngDevMode === 'undefined' || ngDevMode
+              ? `the input filter returned ${String(verdict)}; it must return 'accept' or 'reject'.`
+              : 24,
           );
         }
       } catch (error) {
@@ -221,8 +232,10 @@ export class InputProcessor<I, E, S> {
         message = guard(input);
         if (message !== undefined && typeof message !== 'string') {
           throw ballastError(
-            `an input guard returned ${describeValue(message)} for Input "${describeValue(input)}"; ` +
-              'it must return a message string (to refuse the Input) or undefined.',
+            typeof ngDevMode === 'undefined' || ngDevMode
+              ? `an input guard returned ${describeValue(message)} for Input "${describeValue(input)}"; ` +
+                  'it must return a message string (to refuse the Input) or undefined.'
+              : 25,
           );
         }
       } catch (error) {
@@ -244,8 +257,10 @@ export class InputProcessor<I, E, S> {
     const { context, item } = running;
     if (context.cancelled || context.didSomething) return this.complete(running, { failed: false });
     const error = ballastError(
-      `the handler of Input "${describeValue(item.input)}" did nothing (ViewModel "${this.host.name}"). ` +
-        'Call scope.noOp() when an Input intentionally changes nothing.',
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `the handler of Input "${describeValue(item.input)}" did nothing (ViewModel "${this.host.name}"). ` +
+            'Call scope.noOp() when an Input intentionally changes nothing.'
+        : 26,
     );
     this.complete(running, { failed: true, error });
   }

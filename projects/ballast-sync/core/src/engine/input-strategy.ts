@@ -1,5 +1,8 @@
 import { ballastError } from './errors';
 
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
+
 /** What a filter decides for an Input at the moment it is dequeued. */
 export type InputFilterResult = 'accept' | 'reject';
 
@@ -34,13 +37,17 @@ export interface InputStrategyOptions<I, S> {
 function checkedFilter<I, S>(strategy: string, options: InputStrategyOptions<I, S> | undefined) {
   if (options === null || (options !== undefined && typeof options !== 'object')) {
     throw ballastError(
-      `${strategy}() takes an options object like { filter }; got ${String(options)}.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${strategy}() takes an options object like { filter }; got ${String(options)}.`
+        : 27,
     );
   }
   const filter = options?.filter;
   if (filter !== undefined && typeof filter !== 'function') {
     throw ballastError(
-      `${strategy}({ filter }) needs a function (input, state) => 'accept' | 'reject'.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${strategy}({ filter }) needs a function (input, state) => 'accept' | 'reject'.`
+        : 28,
     );
   }
   return filter;

@@ -4,6 +4,9 @@ import type { BallastLogger } from './logger';
 import type { BallastNotification } from './notifications';
 import type { InputOutcome } from './view-model-config';
 
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
+
 /** What an interceptor's scope needs from its ViewModel. */
 export interface InterceptorScopeHost<I, E, S> {
   readonly name: string;
@@ -96,7 +99,9 @@ function checkQueueItem<I, S>(method: string, item: InterceptorQueueItem<I, S>):
         (item.settled !== undefined && typeof item.settled !== 'function')))
   ) {
     throw ballastError(
-      `${method}() needs { type: 'input', input } or { type: 'restore', state, rebase?: () => ({ state, inputs }), settled?: (outcome) => void }; got ${describeValue(item)}.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${method}() needs { type: 'input', input } or { type: 'restore', state, rebase?: () => ({ state, inputs }), settled?: (outcome) => void }; got ${describeValue(item)}.`
+        : 29,
     );
   }
 }

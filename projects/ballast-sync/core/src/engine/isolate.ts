@@ -1,6 +1,9 @@
 import { Observable, Subscriber, type Observer, type Operator, type Subscription } from 'rxjs';
 import { ballastError } from './errors';
 
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
+
 /**
  * Receives what a subscriber of an {@link isolate}d Observable threw, or an error notification it
  * had no `error` callback for. `value` is the value it threw on when that value came straight from
@@ -29,12 +32,16 @@ type CompleteCallback = (() => void) | null | undefined;
 export function isolate<T>(source: Observable<T>, report: IsolatedErrorReport<T>): Observable<T> {
   if (!(source instanceof Observable)) {
     throw ballastError(
-      `isolate(source, report) needs an rxjs Observable as source; got ${typeof source}.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `isolate(source, report) needs an rxjs Observable as source; got ${typeof source}.`
+        : 30,
     );
   }
   if (typeof report !== 'function') {
     throw ballastError(
-      `isolate(source, report) needs a function (error, value) => void as report; got ${typeof report}.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `isolate(source, report) needs a function (error, value) => void as report; got ${typeof report}.`
+        : 31,
     );
   }
   return new IsolatedObservable(source, report);

@@ -1,3 +1,8 @@
+import { ballastError } from './errors';
+
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
+
 /** Where the engine writes diagnostics. Every message starts with `ballast-sync: `. */
 export interface BallastLogger {
   debug(message: string): void;
@@ -27,8 +32,10 @@ export function createConsoleLogger(
 ): BallastLogger {
   const min = LEVELS.indexOf(options.level ?? 'warn');
   if (min < 0)
-    throw new Error(
-      `ballast-sync: createConsoleLogger({ level }) takes one of ${LEVELS.join(', ')}.`,
+    throw ballastError(
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `createConsoleLogger({ level }) takes one of ${LEVELS.join(', ')}.`
+        : 49,
     );
   const at = (level: (typeof LEVELS)[number]) => LEVELS.indexOf(level) >= min;
   return {

@@ -1,5 +1,8 @@
 import { ballastError } from './errors';
 
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
+
 /** The longest delay `setTimeout` honours; a longer one fires after about 1 ms instead. */
 export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 
@@ -14,7 +17,9 @@ export const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
 export function setLongTimeout(callback: () => void, delayMs: number): () => void {
   if (typeof callback !== 'function' || typeof delayMs !== 'number' || !(delayMs >= 0)) {
     throw ballastError(
-      `setLongTimeout(callback, delayMs) needs a function and a number >= 0 (or Infinity); got ${typeof callback} and ${String(delayMs)}.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `setLongTimeout(callback, delayMs) needs a function and a number >= 0 (or Infinity); got ${typeof callback} and ${String(delayMs)}.`
+        : 32,
     );
   }
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -3,6 +3,9 @@ import type { BallastNotification } from './notifications';
 import type { SideJob, SideJobScope } from './scopes';
 import { isThenable } from './is-thenable';
 
+/** Angular's development flag: `false` in production builds (long messages are dropped). */
+declare const ngDevMode: unknown;
+
 /** A side job operation recorded by a handler, applied in order once the handler returns. */
 export type SideJobOperation<I, E, S> =
   | { readonly kind: 'start'; readonly key: string; readonly job: SideJob<I, E, S> }
@@ -53,7 +56,11 @@ export class SideJobRunner<I, E, S> {
     const job = this.jobs?.get(key);
     if (!job) return;
     this.jobs?.delete(key);
-    job.controller.abort(ballastError(`side job "${key}" was cancelled.`));
+    job.controller.abort(
+      ballastError(
+        typeof ngDevMode === 'undefined' || ngDevMode ? `side job "${key}" was cancelled.` : 33,
+      ),
+    );
     this.host.notify({ type: 'SideJobCancelled', key });
     this.host.onJobSettled();
   }
@@ -113,7 +120,9 @@ export class SideJobRunner<I, E, S> {
     const checkActive = (method: string) => {
       if (signal.aborted) {
         throw ballastError(
-          `${method}() was called by side job "${key}" after it was cancelled. Check scope.signal.aborted before posting.`,
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `${method}() was called by side job "${key}" after it was cancelled. Check scope.signal.aborted before posting.`
+            : 34,
         );
       }
     };

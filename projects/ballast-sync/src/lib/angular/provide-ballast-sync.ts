@@ -38,12 +38,18 @@ export function provideBallastSync(...features: BallastSyncFeature[]): Environme
   for (const f of features) {
     if (f === null || typeof f !== 'object' || !(FEATURE in f)) {
       throw ballastError(
-        'provideBallastSync() takes features made by withInMemoryTransport(), withSyncTransport(), ' +
-          'withSyncConnection(), withStabilityTimeout() or withTransferState().',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? 'provideBallastSync() takes features made by withInMemoryTransport(), withSyncTransport(), ' +
+              'withSyncConnection(), withStabilityTimeout() or withTransferState().'
+          : 100,
       );
     }
     if (kinds.has(f.ɵkind))
-      throw ballastError(`provideBallastSync() got two ${f.ɵkind} features; keep one.`);
+      throw ballastError(
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `provideBallastSync() got two ${f.ɵkind} features; keep one.`
+          : 101,
+      );
     kinds.add(f.ɵkind);
   }
   return makeEnvironmentProviders(features.flatMap((f) => f.ɵproviders));
@@ -80,7 +86,9 @@ export const withInMemoryAdapter = withInMemoryTransport;
 export function withStabilityTimeout(ms: number): BallastSyncFeature {
   if (typeof ms !== 'number' || !(ms > 0)) {
     throw ballastError(
-      `withStabilityTimeout(ms) needs a number of ms > 0 (Infinity to wait forever); got ${String(ms)}.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `withStabilityTimeout(ms) needs a number of ms > 0 (Infinity to wait forever); got ${String(ms)}.`
+        : 102,
     );
   }
   return feature('stability', [{ provide: BALLAST_SYNC_STABILITY_TIMEOUT, useValue: ms }]);
@@ -95,7 +103,11 @@ export function withStabilityTimeout(ms: number): BallastSyncFeature {
  */
 export function withSyncTransport(factory: () => SyncTransport): BallastSyncFeature {
   if (typeof factory !== 'function')
-    throw ballastError('withSyncTransport(factory) needs a function returning a SyncTransport.');
+    throw ballastError(
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? 'withSyncTransport(factory) needs a function returning a SyncTransport.'
+        : 103,
+    );
   return feature('transport', [{ provide: BALLAST_SYNC_TRANSPORT, useFactory: factory }]);
 }
 
@@ -107,7 +119,11 @@ export function withSyncTransport(factory: () => SyncTransport): BallastSyncFeat
  */
 export function withSyncConnection(factory: SyncConnectionFactory): BallastSyncFeature {
   if (typeof factory !== 'function')
-    throw ballastError('withSyncConnection(factory) needs a function (options) => SyncConnection.');
+    throw ballastError(
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? 'withSyncConnection(factory) needs a function (options) => SyncConnection.'
+        : 104,
+    );
   return feature('connection', [{ provide: BALLAST_SYNC_CONNECTION_FACTORY, useValue: factory }]);
 }
 

@@ -36,7 +36,9 @@ export function provideSyncViewModel<T extends object>(
     const name =
       typeof viewModelClass === 'function' ? viewModelClass.name : String(viewModelClass);
     throw ballastError(
-      `provideSyncViewModel() needs a class that extends SyncViewModel; ${name} does not.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `provideSyncViewModel() needs a class that extends SyncViewModel; ${name} does not.`
+        : 105,
     );
   }
   const where = `provideSyncViewModel(${viewModelClass.name})`;
@@ -48,7 +50,9 @@ export function provideSyncViewModel<T extends object>(
         resolved = options();
       } catch (error) {
         throw ballastError(
-          `${where}: the options factory threw: ${error instanceof Error ? error.message : String(error)}`,
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `${where}: the options factory threw: ${error instanceof Error ? error.message : String(error)}`
+            : 106,
           { cause: error },
         );
       }

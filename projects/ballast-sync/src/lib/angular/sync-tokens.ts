@@ -17,10 +17,13 @@ import type { MonoTypeOperatorFunction } from 'rxjs';
  * root, so it is shared app-wide) to an in-memory transport; `provideBallastSync(withSyncTransport(...))`
  * replaces it.
  */
-export const BALLAST_SYNC_TRANSPORT = new InjectionToken<SyncTransport>('ballast-sync: transport', {
-  providedIn: 'root',
-  factory: () => new InMemorySyncTransport(),
-});
+export const BALLAST_SYNC_TRANSPORT = new InjectionToken<SyncTransport>(
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'ballast-sync: transport' : '',
+  {
+    providedIn: 'root',
+    factory: () => new InMemorySyncTransport(),
+  },
+);
 
 /** What a connection factory receives for one ViewModel. */
 export interface SyncConnectionFactoryOptions<I, E, S> {
@@ -45,7 +48,7 @@ export type SyncConnectionFactory = <I, E, S>(
 
 /** Creates each ViewModel's connection; defaults to {@link DefaultSyncConnection}. */
 export const BALLAST_SYNC_CONNECTION_FACTORY = new InjectionToken<SyncConnectionFactory>(
-  'ballast-sync: connection factory',
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'ballast-sync: connection factory' : '',
   {
     providedIn: 'root',
     factory: () => (options) => {
@@ -62,7 +65,7 @@ export const BALLAST_SYNC_CONNECTION_FACTORY = new InjectionToken<SyncConnection
  * cannot hang a server render or `whenStable()` forever. Set it with `withStabilityTimeout(ms)`.
  */
 export const BALLAST_SYNC_STABILITY_TIMEOUT = new InjectionToken<number>(
-  'ballast-sync: stability timeout',
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'ballast-sync: stability timeout' : '',
   { providedIn: 'root', factory: () => 10_000 },
 );
 
@@ -71,6 +74,6 @@ export const BALLAST_SYNC_STABILITY_TIMEOUT = new InjectionToken<number>(
  * `TransferState` (see `withTransferState()`).
  */
 export const BALLAST_SYNC_TRANSFER_STATE = new InjectionToken<boolean>(
-  'ballast-sync: transfer state',
+  typeof ngDevMode === 'undefined' || ngDevMode ? 'ballast-sync: transfer state' : '',
   { providedIn: 'root', factory: () => false },
 );

@@ -50,22 +50,30 @@ export function checkSyncViewModelOptions<I, S>(
 ): void {
   if (options === null || typeof options !== 'object') {
     throw ballastError(
-      `${where} needs options { role: 'source' | 'replica' | 'spectator' | 'elected' }.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${where} needs options { role: 'source' | 'replica' | 'spectator' | 'elected' }.`
+        : 107,
     );
   }
   if (!ROLES.includes(options.role)) {
     throw ballastError(
-      `${where}: role must be one of ${ROLES.map((r) => `'${r}'`).join(', ')}; got ${JSON.stringify(options.role)}.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${where}: role must be one of ${ROLES.map((r) => `'${r}'`).join(', ')}; got ${JSON.stringify(options.role)}.`
+        : 108,
     );
   }
   if ('initialState' in options && options.initialState === undefined) {
     throw ballastError(
-      `${where}: initialState is undefined; give a State (or a function returning one), or leave it out.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${where}: initialState is undefined; give a State (or a function returning one), or leave it out.`
+        : 109,
     );
   }
   if (options.start !== undefined && options.start !== 'continue' && options.start !== 'fresh') {
     throw ballastError(
-      `${where}: start must be 'continue' or 'fresh'; got ${JSON.stringify(options.start)}.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${where}: start must be 'continue' or 'fresh'; got ${JSON.stringify(options.start)}.`
+        : 110,
     );
   }
 }
@@ -83,7 +91,9 @@ export function syncViewModelOptionsToken<I, S>(viewModelClass: {
   let token = tokens.get(viewModelClass);
   if (!token) {
     token = new InjectionToken<SyncViewModelOptions>(
-      `ballast-sync: options of ${viewModelClass.name}`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `ballast-sync: options of ${viewModelClass.name}`
+        : '',
     );
     tokens.set(viewModelClass, token);
   }

@@ -2,7 +2,6 @@ import {
   computed,
   DestroyRef,
   inject,
-  isDevMode,
   makeStateKey,
   PendingTasks,
   PLATFORM_ID,
@@ -97,8 +96,10 @@ export abstract class SyncViewModel<I, E, S> {
     const options = inject(syncViewModelOptionsToken<I, S>(new.target), { optional: true });
     if (!options) {
       throw ballastError(
-        `${new.target.name} was created without a role. Provide it with ` +
-          `providers: [provideSyncViewModel(${new.target.name}, { role: 'source' | 'replica' | 'spectator' | 'elected' })].`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${new.target.name} was created without a role. Provide it with ` +
+              `providers: [provideSyncViewModel(${new.target.name}, { role: 'source' | 'replica' | 'spectator' | 'elected' })].`
+          : 111,
       );
     }
     if (
@@ -108,7 +109,9 @@ export abstract class SyncViewModel<I, E, S> {
       config.name.trim() === ''
     ) {
       throw ballastError(
-        `${new.target.name} needs a name in super({ name, initialState, inputHandler }); it is the sync channel.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${new.target.name} needs a name in super({ name, initialState, inputHandler }); it is the sync channel.`
+          : 112,
       );
     }
     this.name = config.name;
@@ -153,7 +156,11 @@ export abstract class SyncViewModel<I, E, S> {
    */
   select<T>(selector: (state: S) => T, options?: { equal?: (a: T, b: T) => boolean }): Signal<T> {
     if (typeof selector !== 'function')
-      throw ballastError('select(selector) needs a function (state) => slice.');
+      throw ballastError(
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? 'select(selector) needs a function (state) => slice.'
+          : 113,
+      );
     return computed(() => selector(this.state()), options);
   }
 
@@ -189,7 +196,11 @@ export abstract class SyncViewModel<I, E, S> {
    */
   onEvent(handler: (event: E) => void, options?: { injector?: Injector }): EventSubscriptionRef {
     if (typeof handler !== 'function')
-      throw ballastError('onEvent(handler) needs a function (event) => void.');
+      throw ballastError(
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? 'onEvent(handler) needs a function (event) => void.'
+          : 114,
+      );
     const destroyRef = callerDestroyRef(options?.injector, this.name);
     const subscription = (this.events ??= this.createEvents()).subscribe(handler);
     subscription.add(destroyRef.onDestroy(() => subscription.unsubscribe()));
@@ -273,8 +284,10 @@ export abstract class SyncViewModel<I, E, S> {
     const election = elected ? transport.electionFor?.(channel) : undefined;
     if (elected && (!election || !transport.snapshotStoreFor)) {
       throw ballastError(
-        `${className} has the role 'elected', but the sync transport has no election (electionFor). ` +
-          'Use the default in-memory transport, a cross-tab one, or give your transport electionFor() and snapshotStoreFor().',
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${className} has the role 'elected', but the sync transport has no election (electionFor). ` +
+              'Use the default in-memory transport, a cross-tab one, or give your transport electionFor() and snapshotStoreFor().'
+          : 115,
       );
     }
     // An elected successor always continues: `start` is the Source's choice alone.
@@ -379,7 +392,7 @@ class StabilityTracker<I, E, S> {
 
   private giveUp(): void {
     this.gaveUp = true;
-    if (isDevMode()) {
+    if (typeof ngDevMode === 'undefined' || ngDevMode) {
       console.warn(
         `ballast-sync: ${this.vm.name} (${this.vm.role}) kept the app unstable for ${this.timeoutMs} ms ` +
           '(an Input that never settles, or a Source that never answers?); Angular no longer waits for it. ' +
@@ -408,7 +421,9 @@ class SignalWriter<T> {
 /** The logger every SyncViewModel shares (warnings in dev mode, errors only in production). */
 let logger: BallastLogger | undefined;
 function sharedLogger(): BallastLogger {
-  return (logger ??= createConsoleLogger({ level: isDevMode() ? 'warn' : 'error' }));
+  return (logger ??= createConsoleLogger({
+    level: typeof ngDevMode === 'undefined' || ngDevMode ? 'warn' : 'error',
+  }));
 }
 
 /** One read-only signal per fixed role, shared by every instance playing it (it never changes). */
@@ -430,19 +445,25 @@ function callerDestroyRef(injector: Injector | undefined, channel: string): Dest
   } catch (cause) {
     if (injector) {
       throw ballastError(
-        `onEvent() on ${channel} was given an injector that is already destroyed; nothing would ever end the subscription.`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `onEvent() on ${channel} was given an injector that is already destroyed; nothing would ever end the subscription.`
+          : 116,
         { cause },
       );
     }
     throw ballastError(
-      'onEvent() must be called in an injection context (a constructor or a field initializer), ' +
-        'or be given { injector }, so that it ends when its caller is destroyed.',
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? 'onEvent() must be called in an injection context (a constructor or a field initializer), ' +
+            'or be given { injector }, so that it ends when its caller is destroyed.'
+        : 117,
       { cause },
     );
   }
   if (destroyRef.destroyed) {
     throw ballastError(
-      `onEvent() on ${channel} was given an injector that is already destroyed; nothing would ever end the subscription.`,
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `onEvent() on ${channel} was given an injector that is already destroyed; nothing would ever end the subscription.`
+        : 118,
     );
   }
   return destroyRef;
@@ -483,7 +504,9 @@ function startingState<I, E, S>(
       return (given as () => S)();
     } catch (error) {
       throw ballastError(
-        `the initialState factory of ${className} threw: ${error instanceof Error ? error.message : String(error)}`,
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `the initialState factory of ${className} threw: ${error instanceof Error ? error.message : String(error)}`
+          : 119,
         { cause: error },
       );
     }

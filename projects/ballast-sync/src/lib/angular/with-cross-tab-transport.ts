@@ -30,7 +30,9 @@ export function withCrossTabTransport(
 ): BallastSyncFeature {
   if (options === null || typeof options !== 'object') {
     throw ballastError(
-      'withCrossTabTransport(options) takes an options object, e.g. { namespace: "my-app" }.',
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? 'withCrossTabTransport(options) takes an options object, e.g. { namespace: "my-app" }.'
+        : 120,
     );
   }
   return withSyncTransport(() => {

@@ -44,7 +44,9 @@ import { withSyncTransport, type BallastSyncFeature } from './provide-ballast-sy
 export function withWebSocketTransport(options: WebSocketSyncTransportOptions): BallastSyncFeature {
   if (options === null || typeof options !== 'object') {
     throw ballastError(
-      'withWebSocketTransport(options) takes an options object, e.g. { url: "wss://example.com/ballast-sync" }.',
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? 'withWebSocketTransport(options) takes an options object, e.g. { url: "wss://example.com/ballast-sync" }.'
+        : 121,
     );
   }
   resolveWebSocketOptions(options); // bad options fail at start-up, on the server too
@@ -65,8 +67,10 @@ function serverRenderTransport(): SyncTransport {
     adapterFor: <I, E, S>(channel: string): SyncConnectionAdapter<I, E, S> => {
       const noSource = () =>
         ballastError(
-          `channel "${channel}": with withWebSocketTransport() the Source lives on the sync server; ` +
-            "give this ViewModel the role 'replica' or 'spectator'.",
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `channel "${channel}": with withWebSocketTransport() the Source lives on the sync server; ` +
+                "give this ViewModel the role 'replica' or 'spectator'."
+            : 122,
         );
       return {
         sendSynchronizedStateToReplicas: () => {
