@@ -1,5 +1,6 @@
+import { ApplicationRef } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
-import { provideBallastSync, withSyncTransport } from 'ballast-sync';
+import { provideBallastSync, withStabilityTimeout, withSyncTransport } from 'ballast-sync';
 import { createTestTransport, type TestSyncTransport } from 'ballast-sync/testing';
 import {
   ReplicaCounterComponent,
@@ -10,7 +11,13 @@ import {
 describe('a test network from ballast-sync/testing, in a TestBed', () => {
   function setUp(network: TestSyncTransport) {
     TestBed.configureTestingModule({
-      providers: [provideBallastSync(withSyncTransport(() => network))],
+      // A long stability timeout: a test that waited for it would time out first.
+      providers: [
+        provideBallastSync(
+          withSyncTransport(() => network),
+          withStabilityTimeout(60_000),
+        ),
+      ],
     });
     const source = TestBed.createComponent(SourceCounterComponent).componentInstance.vm;
     const replica = TestBed.createComponent(ReplicaCounterComponent).componentInstance.vm;
@@ -55,5 +62,31 @@ describe('a test network from ballast-sync/testing, in a TestBed', () => {
 
     expect(source.state().count).toBe(3);
     expect(replica.status()).toBe('connected');
+  });
+
+  it('offline, the app is stable: Inputs waiting for the link do not hold it (no timeout, no warning)', async () => {
+    const network = createTestTransport({ seed: 3, inputs: { delayMs: 60_000 } });
+    const { source, replica } = setUp(network);
+    const warn = jest.spyOn(console, 'warn');
+    const appRef = TestBed.inject(ApplicationRef);
+    let stable = true;
+    appRef.isStable.subscribe((value) => (stable = value));
+    network.flush();
+    await settle();
+    replica.trySend({ type: 'Increment', by: 1 }); // in flight for a minute: the app is busy…
+    expect(stable).toBe(false);
+    network.down(); // …until the link drops: nothing can progress before it is back
+    await appRef.whenStable();
+    replica.trySend({ type: 'Increment', by: 2 }); // sent offline: stable at once
+    await appRef.whenStable();
+    expect(replica.state().count).toBe(3);
+
+    network.up(); // back: the Inputs are re-sent, and the app is busy until the Source has them
+    await settle();
+    expect(stable).toBe(false);
+    network.flush();
+    await appRef.whenStable();
+    expect(source.state().count).toBe(3);
+    expect(warn).not.toHaveBeenCalled();
   });
 });

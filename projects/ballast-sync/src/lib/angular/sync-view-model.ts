@@ -334,8 +334,9 @@ export abstract class SyncViewModel<I, E, S> {
 
 /**
  * Holds a `PendingTasks` task while its instance is busy (an Input queued or running, a side job,
- * an Event on its way, sync work on its way), released once `whenSynced()` resolves, or after the
- * stability timeout (with a dev-mode warning) so that nothing waits forever. Checked after each
+ * an Event on its way, sync work on its way), released once `whenSynced()` resolves, when its
+ * link goes down (nothing can progress until it is back), or after the stability timeout (with a
+ * dev-mode warning) so that nothing waits forever. Checked after each
  * Input the instance is given, and a microtask after each sync notification (an Input from a
  * Replica is announced before it runs). One object per instance: fields and methods, no closures.
  */
@@ -357,7 +358,7 @@ class StabilityTracker<I, E, S> {
     this.check();
   }
 
-  /** A sync notification: check once, a microtask later. */
+  /** A sync notification (a link change among them): check once, a microtask later. */
   next(): void {
     if (this.scheduled) return;
     this.scheduled = true;
@@ -369,9 +370,13 @@ class StabilityTracker<I, E, S> {
 
   /** Holds a pending task now if the instance is busy (untracked: it may run in a template). */
   check(): void {
-    if (this.release || this.gaveUp || this.vm['isCleared']()) return;
+    if (this.vm['isCleared']()) return;
+    // Offline, sync cannot progress until the link is back: waiting would only hold the app
+    // unstable (and end in the timeout's warning). The link coming back is a notification.
+    if (this.release && this.offlineAndIdle()) return this.done();
+    if (this.release || this.gaveUp) return;
     untracked(() => {
-      if (this.vm['isSettled']()) return;
+      if (this.vm['isSettled']() || this.offlineAndIdle()) return;
       const task = this.pendingTasks.add();
       const timer = setLongTimeout(() => this.giveUp(), this.timeoutMs);
       this.release = () => {
@@ -388,6 +393,11 @@ class StabilityTracker<I, E, S> {
   stop(): void {
     this.subscription.unsubscribe();
     this.done();
+  }
+
+  /** The link is down and no local work runs: only the network can move things now. */
+  private offlineAndIdle(): boolean {
+    return untracked(this.vm.status) === 'disconnected' && this.vm['viewModel'].isIdle();
   }
 
   private giveUp(): void {
