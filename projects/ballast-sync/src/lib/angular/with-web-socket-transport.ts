@@ -29,9 +29,8 @@ import { withSyncTransport, type BallastSyncFeature } from './provide-ballast-sy
  *
  * On the server (SSR) nothing connects: the instances render their initial State (or their
  * `initialState` option) with the status `'disconnected'`, and the app is stable at once. An
- * Input sent during a server render waits for a Source that never comes there, so the render
- * waits for the stability timeout (`withStabilityTimeout`): send Inputs from the browser (e.g. in
- * `afterNextRender`).
+ * Input sent during a server render applies to that render only (an offline instance never holds
+ * the app unstable): send Inputs meant for the server from the browser (e.g. in `afterNextRender`).
  *
  * @example
  * bootstrapApplication(App, {
