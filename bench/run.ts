@@ -3,6 +3,8 @@
  * tsx), then prints a Markdown table and writes bench/results.json. Never part of `npm test` or CI.
  * Cases 3, 6 and 7 measure the built package (dist/ballast-sync, rebuilt when older than the
  * sources): memory and create/destroy in a plain `node --expose-gc` child on its .mjs files.
+ * Case 8 runs the built server package (dist/ballast-sync-server) and its clients in separate
+ * plain-Node processes (bench/websocket/).
  *
  *   npm run bench                 all cases (a few minutes)
  *   npm run bench -- --quick      fewer samples, to check the harness
@@ -26,6 +28,11 @@ const CASES = [
   { id: '5', file: 'bench/cases/cross-tab.ts', title: 'across tabs (headless Chromium)' },
   { id: '6', file: 'bench/cases/lifecycle.ts', title: 'create/destroy (built package)' },
   { id: '7', file: 'bench/cases/bundle.ts', title: 'bundle size (built package, esbuild)' },
+  {
+    id: '8',
+    file: 'bench/cases/websocket-fan-out.ts',
+    title: 'WebSocket fan-out (built server package, separate processes)',
+  },
 ];
 
 const args = process.argv.slice(2);
@@ -75,6 +82,9 @@ function machine(): Record<string, unknown> {
         'tsx',
         '@playwright/test',
         'broadcast-channel',
+        'ws',
+        'socket.io',
+        'socket.io-client',
       ].map((p) => [p, version(p)]),
     ),
     commit: git('rev-parse', '--short', 'HEAD'),
