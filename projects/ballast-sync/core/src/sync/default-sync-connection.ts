@@ -1,8 +1,9 @@
-import { type Observable, type Subscription, type TeardownLogic } from 'rxjs';
+import { type Observable, type TeardownLogic } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import type { BallastInterceptorScope } from '../engine/interceptor';
 import { isolate } from '../engine/isolate';
-import { LazySubject, LazyValue } from './lazy-subjects';
+import { ConnectionSessionContext } from './connection-session-context';
+import { ConnectionStreams } from './connection-streams';
 import { createConsoleLogger } from '../engine/logger';
 import type { BallastNotification } from '../engine/notifications';
 import { ElectedSession } from './elected-session';
@@ -21,7 +22,7 @@ import {
 } from './sync-connection-options';
 import type { SyncElection } from './sync-election';
 import { createClientId, type SyncSnapshot } from './sync-messages';
-import type { RetransmitOptions, SyncSessionContext } from './sync-session';
+import type { RetransmitOptions } from './sync-session';
 
 export type { DefaultSyncConnectionOptions } from './sync-connection-options';
 
@@ -40,13 +41,9 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   readonly clientType: ClientType;
   readonly clientId: string;
   // Subjects are created only for who observes them: most connections are never watched.
-  private readonly status$ = new LazyValue<SyncStatus>('disconnected');
-  private readonly notifications$ = new LazySubject<SyncNotification<I, S>>();
-  private readonly role$: LazyValue<ActiveRole>;
+  private readonly streams: ConnectionStreams<I, S>;
   private readonly retransmit: RetransmitOptions;
-  private readonly changes$ = new LazySubject<void>();
   private scope: BallastInterceptorScope<I, E, S> | undefined;
-  private session: { isSynced(): boolean } | undefined;
   private source: SourceSession<I, E, S> | undefined;
   private currentIncarnation: string | undefined;
 
@@ -55,7 +52,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     this.clientType = options.clientType;
     this.clientId = options.clientId ?? createClientId();
     // An elected participant follows until it is elected.
-    this.role$ = new LazyValue<ActiveRole>(
+    this.streams = new ConnectionStreams<I, S>(
       options.clientType === ClientType.Elected ? ClientType.Replica : options.clientType,
     );
   }
@@ -78,7 +75,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   snapshot(): SyncSnapshot<S> {
     if (!this.source) {
       throw ballastError(
-        `snapshot() needs a connected Source; this connection is a ${this.role$.value}${this.scope ? '' : ' that is not connected yet'}.`,
+        `snapshot() needs a connected Source; this connection is a ${this.streams.role}${this.scope ? '' : ' that is not connected yet'}.`,
       );
     }
     return this.source.snapshot();
@@ -90,7 +87,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
    * and its adapter handed them over. True once cleared (nothing more will happen).
    */
   isSynced(): boolean {
-    return this.session?.isSynced() ?? true;
+    return this.streams.session?.isSynced() ?? true;
   }
 
   /**
@@ -104,7 +101,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   whenSynced(): Promise<void> {
     if (this.isSynced()) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      const subscription = this.changes$.observe().subscribe({
+      const subscription = this.streams.observeChanges().subscribe({
         next: () => {
           if (!this.isSynced()) return;
           subscription.unsubscribe();
@@ -125,78 +122,74 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
       );
     }
     this.scope = scope;
-    const subscription = this.startSession(scope, notifications);
-    return () => {
-      subscription.unsubscribe();
-      this.session = undefined;
-      this.status$.next('disconnected');
-      this.status$.complete();
-      this.notifications$.complete();
-      this.role$.complete();
-      this.changes$.complete();
-    };
+    this.startSession(scope, notifications);
+    // Unsubscribing it ends the session and completes every stream (no closure per connection).
+    return this.streams;
   }
 
   /** The current status first, then every change. A subscriber that throws is reported, not fatal. */
   observeStatus(): Observable<SyncStatus> {
-    return isolate(this.status$.observe(), (error) => this.reportSubscriberError(error));
+    return isolate(this.streams.observeStatus(), (error) => this.reportSubscriberError(error));
   }
 
   /** The role it plays right now, then every change (only an elected one changes). */
   observeRole(): Observable<ActiveRole> {
-    return isolate(this.role$.observe(), (error) => this.reportSubscriberError(error));
+    return isolate(this.streams.observeRole(), (error) => this.reportSubscriberError(error));
   }
 
   /** What this connection does on the wire. A subscriber that throws is reported, not fatal. */
   observeSyncNotifications(): Observable<SyncNotification<I, S>> {
-    return isolate(this.notifications$.observe(), (error) => this.reportSubscriberError(error));
+    return isolate(this.streams.observeNotifications(), (error) =>
+      this.reportSubscriberError(error),
+    );
+  }
+
+  /** A context for a new incarnation of this connection on the wire. */
+  private contextFor(
+    scope: BallastInterceptorScope<I, E, S>,
+    incarnation: string,
+  ): ConnectionSessionContext<I, E, S> {
+    this.currentIncarnation = incarnation;
+    return new ConnectionSessionContext(
+      this.streams,
+      this.options,
+      this.retransmit,
+      this.clientId,
+      incarnation,
+      scope,
+    );
   }
 
   private startSession(
     scope: BallastInterceptorScope<I, E, S>,
     notifications: Observable<BallastNotification<I, E, S>>,
-  ): Subscription {
-    const contextFor = (incarnation: string): SyncSessionContext<I, E, S> => {
-      this.currentIncarnation = incarnation;
-      return {
-        clientId: this.clientId,
-        incarnation,
-        scope,
-        adapter: this.options.adapter,
-        bufferStates: this.options.bufferStates,
-        bufferInputs: this.options.bufferInputs,
-        maxPendingInputs: this.options.maxPendingInputs ?? 1000,
-        retransmit: this.retransmit,
-        resumeFrom: this.options.resumeFrom,
-        snapshots: this.options.snapshots,
-        emit: (notification) => this.notifications$.next(notification),
-        setStatus: (status) => status !== this.status$.value && this.status$.next(status),
-        changed: () => this.changes$.next(),
-      };
-    };
+  ): void {
     switch (this.clientType) {
       case ClientType.Source: {
         const source =
-          (this.session =
+          (this.streams.session =
           this.source =
-            new SourceSession(contextFor(createClientId())));
+            new SourceSession(this.contextFor(scope, createClientId())));
         return source.start(notifications);
       }
       case ClientType.Replica:
       case ClientType.Spectator: {
         const mode = this.clientType === ClientType.Replica ? 'forward-inputs' : 'follow-only';
-        const replica = (this.session = new ReplicaSession(contextFor(createClientId()), mode));
+        const replica = (this.streams.session = new ReplicaSession(
+          this.contextFor(scope, createClientId()),
+          mode,
+        ));
         return replica.start(notifications);
       }
       case ClientType.Elected: {
         const elected = new ElectedSession(
-          contextFor,
+          (incarnation) => this.contextFor(scope, incarnation),
           this.options.election as SyncElection,
           (role, session) => {
             this.source = session instanceof SourceSession ? session : undefined;
-            this.status$.next('waiting-for-source');
-            if (role !== this.role$.value) this.role$.next(role);
-            this.notifications$.next({
+            this.streams.announceStatus('waiting-for-source');
+            this.streams.setRole(role);
+            this.streams.emit({
               type: 'RoleChanged',
               role,
               incarnation: this.currentIncarnation as string,
@@ -204,7 +197,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
           },
           (error) => scope.reportError(error),
         );
-        this.session = elected;
+        this.streams.session = elected;
         return elected.start(notifications);
       }
     }

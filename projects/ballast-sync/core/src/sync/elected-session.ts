@@ -1,4 +1,4 @@
-import { Subscription, type Observable } from 'rxjs';
+import type { Observable, Subscription } from 'rxjs';
 import type { BallastNotification } from '../engine/notifications';
 import type { ActiveRole } from './sync-connection';
 import { ReplicaSession } from './replica-session';
@@ -22,9 +22,10 @@ export class ElectedSession<I, E, S> {
     | {
         readonly role: ElectedRole;
         readonly session: SourceSession<I, E, S> | ReplicaSession<I, E, S>;
-        readonly subscription: Subscription;
       }
     | undefined;
+  private candidacy: Subscription | undefined;
+  private closed = false;
 
   constructor(
     /** A context for a new incarnation. */
@@ -37,22 +38,28 @@ export class ElectedSession<I, E, S> {
     private readonly reportError: (error: unknown) => void,
   ) {}
 
-  start(notifications: Observable<BallastNotification<I, E, S>>): Subscription {
-    const subscription = new Subscription();
-    // Torn down in this order: the session first (a Source saves its snapshot), then the
-    // candidacy (a successor is elected, and loads that snapshot).
-    subscription.add(() => this.stop());
+  start(notifications: Observable<BallastNotification<I, E, S>>): void {
     try {
-      subscription.add(
-        this.election.campaign(createClientId()).subscribe({
-          next: (leads) => this.become(leads ? 'source' : 'replica', notifications),
-          error: (error: unknown) => this.reportError(error),
-        }),
-      );
+      const candidacy = this.election.campaign(createClientId()).subscribe({
+        next: (leads) => this.become(leads ? 'source' : 'replica', notifications),
+        error: (error: unknown) => this.reportError(error),
+      });
+      if (this.closed) candidacy.unsubscribe();
+      else this.candidacy = candidacy;
     } catch (error) {
       this.reportError(error);
     }
-    return subscription;
+  }
+
+  /**
+   * Cleared. Torn down in this order: the session first (a Source saves its snapshot), then the
+   * candidacy (a successor is elected, and loads that snapshot).
+   */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.stop();
+    this.candidacy?.unsubscribe();
   }
 
   /** Whether the role it plays now has nothing on its way. */
@@ -61,7 +68,7 @@ export class ElectedSession<I, E, S> {
   }
 
   private become(role: ElectedRole, notifications: Observable<BallastNotification<I, E, S>>): void {
-    if (this.current?.role === role) return;
+    if (this.closed || this.current?.role === role) return;
     const handOver =
       this.current?.session instanceof ReplicaSession ? this.current.session.handOver() : undefined;
     this.stop();
@@ -71,12 +78,13 @@ export class ElectedSession<I, E, S> {
         ? new SourceSession(context, handOver)
         : new ReplicaSession(context, 'forward-inputs');
     this.onRole(role, session);
-    this.current = { role, session, subscription: session.start(notifications) };
+    this.current = { role, session };
+    session.start(notifications);
   }
 
   private stop(): void {
     const current = this.current;
     this.current = undefined;
-    current?.subscription.unsubscribe();
+    current?.session.close();
   }
 }

@@ -1,4 +1,4 @@
-import { Observable, type Subscriber } from 'rxjs';
+import { Observable, type Subscriber, type Unsubscribable } from 'rxjs';
 import type { SyncLinkState } from './sync-connection-adapter';
 import type { SyncedInput, SyncedState } from './sync-messages';
 
@@ -74,10 +74,7 @@ export class InMemoryChannel<I, S> {
       this.readers.add(subscriber);
       const current = this.current;
       if (current) this.deliver(() => subscriber.next(current));
-      return () => {
-        this.readers.delete(subscriber);
-        this.releaseIfIdle();
-      };
+      return new Membership(this, this.readers, subscriber);
     });
   }
 
@@ -107,10 +104,7 @@ export class InMemoryChannel<I, S> {
       // is seen before the link state that followed it.
       if (this.deliveries.length === 0) subscriber.next(link);
       else this.deliver(() => subscriber.next(link));
-      return () => {
-        this.linkObservers.delete(subscriber);
-        this.releaseIfIdle();
-      };
+      return new Membership(this, this.linkObservers, subscriber);
     });
   }
 
@@ -163,7 +157,25 @@ export class InMemoryChannel<I, S> {
     this.releaseIfIdle();
   }
 
-  private releaseIfIdle(): void {
+  /** Tells the owner once it holds nothing any more. */
+  releaseIfIdle(): void {
     if (this.isIdle()) this.onIdle();
+  }
+}
+
+/**
+ * A reader's or link observer's place in its channel, and the teardown of its subscription:
+ * unsubscribing removes it (one small object instead of a closure and its context).
+ */
+class Membership<T> implements Unsubscribable {
+  constructor(
+    private readonly channel: InMemoryChannel<unknown, unknown>,
+    private readonly members: { delete(member: Subscriber<T>): boolean },
+    private readonly member: Subscriber<T>,
+  ) {}
+
+  unsubscribe(): void {
+    this.members.delete(this.member);
+    this.channel.releaseIfIdle();
   }
 }

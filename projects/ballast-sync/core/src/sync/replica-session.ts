@@ -1,4 +1,4 @@
-import { identity, Subject, Subscription, type Observable } from 'rxjs';
+import { Subject, type Observable, type Subscription } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import type { BallastNotification } from '../engine/notifications';
 import type { InputOutcome } from '../engine/view-model-config';
@@ -10,12 +10,21 @@ import {
   type SyncedState,
 } from './sync-messages';
 import {
+  AdapterStream,
   Backoff,
   callAdapter,
-  followAdapterStream,
   startTimer,
+  type AdapterStreamKind,
+  type AdapterStreamOwner,
   type SyncSessionContext,
 } from './sync-session';
+
+/** What a restore gives the queue: where it is rebased, told its outcome, or refused. */
+interface RestoreCallbacks<I, S> {
+  readonly rebase: () => { readonly state: S; readonly inputs: readonly I[] };
+  readonly settled: (outcome: InputOutcome) => void;
+  readonly refused: () => void;
+}
 
 interface PendingInput<I> {
   readonly seq: number;
@@ -36,7 +45,10 @@ export interface HandOver<I> {
 /** Whether the session forwards its accepted Inputs (Replica) or only follows States (Spectator). */
 export type ReplicaMode = 'forward-inputs' | 'follow-only';
 
-/** The Inputs a rebase replays when none is unacknowledged (shared, never mutated). */
+/**
+ * The Inputs a rebase replays when none is unacknowledged, and what `pending` and `retired` hold
+ * until their first element (shared, never mutated: they are replaced by an array of their own).
+ */
 const NO_INPUTS: readonly never[] = Object.freeze([]);
 
 /**
@@ -45,20 +57,22 @@ const NO_INPUTS: readonly never[] = Object.freeze([]);
  * it until acknowledged: it re-sends what is unacknowledged when it meets a new Source, when its
  * link comes back, and when no acknowledgement came for a while (with backoff).
  */
-export class ReplicaSession<I, E, S> {
-  /** Forwarded Inputs not yet acknowledged, in `seq` order. */
-  private readonly pending: PendingInput<I>[] = [];
+export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
+  /** Forwarded Inputs not yet acknowledged, in `seq` order (`NO_INPUTS` until the first). */
+  private pending: PendingInput<I>[] = NO_INPUTS as never[];
   /** `pending[0 .. released)` were let through by the bufferInputs operator. */
   private released = 0;
-  private readonly outgoing = new Subject<I>();
+  /** Only with a bufferInputs operator: what it is applied to (else Inputs are released at once). */
+  private outgoing: Subject<I> | undefined;
   private nextSeq = 1;
-  private source: { readonly sourceId: string; readonly incarnation: string } | undefined;
+  /** The incarnation of the Source it follows (undefined before the first State). */
+  private source: string | undefined;
   /** Incarnations of Sources this Replica followed before: their late States are ignored. */
-  private readonly retired: string[] = [];
+  private retired: string[] = NO_INPUTS as never[];
   private version = 0;
   private link: SyncLinkState = 'connected';
   /** Whether the State stream failed and is being subscribed again. */
-  private streamDown = false;
+  private stateStreamDown = false;
   /** The latest Source State received (what every restore applies). */
   private applied: SyncedState<S> | undefined;
   /** The Source State the latest applied restore was based on, and how many Inputs it replayed. */
@@ -67,59 +81,73 @@ export class ReplicaSession<I, E, S> {
   /** The last State a StateApplied notification was emitted for. */
   private announced: SyncedState<S> | undefined;
   private restoresInFlight = 0;
+  /**
+   * The callbacks of the restores in flight: made by the first one, shared by those that follow,
+   * let go once none is in flight (an idle Replica holds none).
+   */
+  private restoreCallbacks: RestoreCallbacks<I, S> | undefined;
   /** Restores queued and not applied yet (what `isSynced()` waits for). */
   private restoresWaiting = 0;
-  private readonly backoff: Backoff;
+  /** The resend waits (created when the first Input is sent). */
+  private backoff: Backoff | undefined;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
+  /** What {@link close} ends (fields, not a Subscription holding teardowns). */
+  private removeGuard: (() => void) | undefined;
+  private notifications: Subscription | undefined;
+  private outgoingSubscription: Subscription | undefined;
+  private states: AdapterStream<I, E, S, unknown> | undefined;
+  private links: AdapterStream<I, E, S, unknown> | undefined;
 
   constructor(
     private readonly context: SyncSessionContext<I, E, S>,
     private readonly mode: ReplicaMode,
-  ) {
-    this.backoff = new Backoff(context.retransmit);
-  }
+  ) {}
 
-  start(notifications: Observable<BallastNotification<I, E, S>>): Subscription {
-    const { adapter, clientId, bufferInputs, scope } = this.context;
-    const subscription = new Subscription();
+  /** Starts following the Source (and forwarding Inputs); {@link close} ends it. */
+  start(notifications: Observable<BallastNotification<I, E, S>>): void {
+    const { adapter, bufferInputs, scope } = this.context;
     if (this.mode === 'forward-inputs') {
-      subscription.add(scope.addInputGuard((input) => this.refuseWhenFull(input)));
-      subscription.add(
-        notifications.subscribe((notification) => this.onNotification(notification)),
-      );
-      // The operator decides when to send; every Input up to the one it lets through is sent, in order.
-      subscription.add(
-        this.outgoing.pipe(bufferInputs ?? identity).subscribe((input) => this.release(input)),
-      );
+      this.removeGuard = scope.addInputGuard((input) => this.refuseWhenFull(input));
+      this.notifications = notifications.subscribe(this);
+      if (bufferInputs) {
+        // The operator decides when to send; every Input up to the one it lets through is sent, in order.
+        const outgoing = (this.outgoing = new Subject<I>());
+        this.outgoingSubscription = outgoing
+          .pipe(bufferInputs)
+          .subscribe((input) => this.release(input));
+      }
     }
     this.updateStatus();
-    const role = this.mode === 'forward-inputs' ? 'replica' : 'spectator';
-    subscription.add(
-      followAdapterStream(this.context, () => adapter.readStateFromSource(clientId, role), {
-        next: (state) => this.receive(state),
-        onDown: () => {
-          this.streamDown = true;
-          this.updateStatus();
-        },
-        onUp: () => {
-          this.streamDown = false;
-          this.updateStatus();
-        },
-      }),
+    this.states = new AdapterStream(this.context, this, 'main');
+    if (adapter.observeLink) this.links = new AdapterStream(this.context, this, 'link');
+  }
+
+  /** Opens the Source's States (`main`) or this participant's link (`link`). */
+  openStream(kind: AdapterStreamKind): Observable<unknown> {
+    const { adapter, clientId } = this.context;
+    if (kind === 'link')
+      return (adapter.observeLink as (clientId: string) => Observable<unknown>)(clientId);
+    return adapter.readStateFromSource(
+      clientId,
+      this.mode === 'forward-inputs' ? 'replica' : 'spectator',
     );
-    const observeLink = adapter.observeLink?.bind(adapter);
-    if (observeLink) {
-      subscription.add(
-        followAdapterStream(this.context, () => observeLink(clientId), {
-          next: (link) => this.onLink(link),
-          onDown: () => undefined,
-          onUp: () => undefined,
-        }),
-      );
-    }
-    subscription.add(() => this.close());
-    return subscription;
+  }
+
+  streamValue(kind: AdapterStreamKind, value: unknown): void {
+    if (kind === 'link') this.onLink(value as SyncLinkState);
+    else this.receive(value as SyncedState<S>);
+  }
+
+  /** Neither stream is expected to end. */
+  streamCompleted(): boolean {
+    return false;
+  }
+
+  streamDown(kind: AdapterStreamKind, down: boolean): void {
+    if (kind === 'link') return;
+    this.stateStreamDown = down;
+    this.updateStatus();
   }
 
   /**
@@ -138,7 +166,8 @@ export class ReplicaSession<I, E, S> {
     };
   }
 
-  private onNotification(notification: BallastNotification<I, E, S>): void {
+  /** The ViewModel's notifications (it observes them itself: no closure per subscription). */
+  next(notification: BallastNotification<I, E, S>): void {
     switch (notification.type) {
       case 'InputAccepted':
         return this.forward(notification.input);
@@ -160,8 +189,11 @@ export class ReplicaSession<I, E, S> {
   }
 
   private forward(input: I): void {
-    this.pending.push({ seq: this.nextSeq++, input, sent: false });
-    this.outgoing.next(input);
+    const pending = { seq: this.nextSeq++, input, sent: false };
+    if (this.pending.length === 0) this.pending = [pending];
+    else this.pending.push(pending);
+    if (this.outgoing) this.outgoing.next(input);
+    else this.release(input);
   }
 
   private release(released: I): void {
@@ -192,7 +224,6 @@ export class ReplicaSession<I, E, S> {
 
   private send(pending: PendingInput<I>): void {
     const { clientId, incarnation, adapter } = this.context;
-    const source = this.source as { readonly incarnation: string };
     const envelope: SyncedInput<I> = {
       protocol: SYNC_PROTOCOL_VERSION,
       id: `${incarnation}:${pending.seq}`,
@@ -200,7 +231,7 @@ export class ReplicaSession<I, E, S> {
       incarnation,
       seq: pending.seq,
       firstUnacknowledged: (this.pending[0] as PendingInput<I>).seq,
-      to: source.incarnation,
+      to: this.source as string,
       seen: this.version,
       input: pending.input,
     };
@@ -211,14 +242,14 @@ export class ReplicaSession<I, E, S> {
 
   /** Sends again every released Input that is not acknowledged yet, and restarts the wait. */
   private resendAll(): void {
-    this.backoff.reset();
+    this.backoff?.reset();
     this.disarmResendTimer();
     if (this.canSend()) this.sendRange(0, this.released);
   }
 
   private armResendTimer(): void {
     if (this.resendTimer !== undefined || this.closed || !this.pending[0]?.sent) return;
-    const waitedMs = this.backoff.next();
+    const waitedMs = (this.backoff ??= new Backoff(this.context.retransmit)).next();
     this.resendTimer = startTimer(() => {
       this.resendTimer = undefined;
       const count = this.pending.filter((p) => p.sent).length;
@@ -244,7 +275,8 @@ export class ReplicaSession<I, E, S> {
 
   /** Down while the link is or the State stream failed; waiting until it follows a present Source. */
   private updateStatus(): void {
-    if (this.streamDown || this.link === 'disconnected') this.context.setStatus('disconnected');
+    if (this.stateStreamDown || this.link === 'disconnected')
+      this.context.setStatus('disconnected');
     else if (!this.source || this.link === 'no-source')
       this.context.setStatus('waiting-for-source');
     else this.context.setStatus('connected');
@@ -261,12 +293,12 @@ export class ReplicaSession<I, E, S> {
       return;
     }
     if (this.retired.includes(published.incarnation)) return; // late State of a replaced Source
-    const newSource = published.incarnation !== this.source?.incarnation;
+    const newSource = published.incarnation !== this.source;
     if (!newSource && published.version <= this.version) return; // already passed
     this.version = published.version;
     if (newSource) {
-      if (this.source) this.retire(this.source.incarnation);
-      this.source = { sourceId: published.sourceId, incarnation: published.incarnation };
+      if (this.source !== undefined) this.retire(this.source);
+      this.source = published.incarnation;
       this.context.emit({
         type: 'SourceChanged',
         sourceId: published.sourceId,
@@ -282,7 +314,8 @@ export class ReplicaSession<I, E, S> {
   }
 
   private retire(incarnation: string): void {
-    this.retired.push(incarnation);
+    if (this.retired.length === 0) this.retired = [incarnation];
+    else this.retired.push(incarnation);
     if (this.retired.length > RETIRED_SOURCES) this.retired.shift();
   }
 
@@ -293,11 +326,12 @@ export class ReplicaSession<I, E, S> {
       count++;
     }
     if (count === 0) return;
+    if (this.pending.length === 0) this.pending = NO_INPUTS as never[]; // idle: hold no array
     this.released = Math.max(0, this.released - count);
     this.context.emit({ type: 'InputsAcknowledged', upToSeq });
     this.context.changed();
     // Progress: the wait starts over from the first interval.
-    this.backoff.reset();
+    this.backoff?.reset();
     this.disarmResendTimer();
     this.armResendTimer();
   }
@@ -323,14 +357,19 @@ export class ReplicaSession<I, E, S> {
     this.restoresInFlight++;
     this.restoresWaiting++;
     const state = (this.applied as SyncedState<S>).state;
+    const callbacks = (this.restoreCallbacks ??= {
+      rebase: () => this.rebase(),
+      settled: (outcome) => this.restoreSettled(outcome),
+      refused: () => this.restoreRefused(),
+    });
     this.context.scope
-      .sendToQueue({ type: 'restore', state, rebase: this.rebase, settled: this.restoreSettled })
+      .sendToQueue({ type: 'restore', state, rebase: callbacks.rebase, settled: callbacks.settled })
       // The ViewModel is shutting down or cleared: nothing left to keep in sync.
-      .catch(this.restoreRefused);
+      .catch(callbacks.refused);
   }
 
   /** A restore is being applied: the latest Source State, with what is unacknowledged replayed. */
-  private readonly rebase = (): { readonly state: S; readonly inputs: readonly I[] } => {
+  private rebase(): { readonly state: S; readonly inputs: readonly I[] } {
     this.restoresWaiting--; // applied now: nothing of it is on its way any more
     const published = this.applied as SyncedState<S>;
     const inputs =
@@ -340,13 +379,14 @@ export class ReplicaSession<I, E, S> {
     this.rebased = published;
     this.replayed = inputs.length;
     return { state: published.state, inputs };
-  };
+  }
 
-  private readonly restoreSettled = (outcome: InputOutcome): void => {
+  private restoreSettled(outcome: InputOutcome): void {
     this.restoresInFlight--;
     if (outcome.status !== 'handled') {
       this.restoresWaiting--; // dropped (cleared) before it was applied
       this.context.changed();
+      this.releaseRestoreCallbacks();
       return;
     }
     const published = this.rebased as SyncedState<S>;
@@ -360,13 +400,20 @@ export class ReplicaSession<I, E, S> {
     // A local Input may have completed between this restore and now (parallel()): its own
     // check was skipped because this restore was still in flight.
     if (this.mode === 'forward-inputs') this.reapplyIfOverwritten();
-  };
+    this.releaseRestoreCallbacks();
+  }
 
-  private readonly restoreRefused = (): void => {
+  private restoreRefused(): void {
     this.restoresInFlight--;
     this.restoresWaiting--;
     this.context.changed();
-  };
+    this.releaseRestoreCallbacks();
+  }
+
+  /** No restore in flight: let the callbacks go (a queued one keeps its own reference to them). */
+  private releaseRestoreCallbacks(): void {
+    if (this.restoresInFlight === 0) this.restoreCallbacks = undefined;
+  }
 
   /**
    * Once the Source acknowledged all of this Replica's Inputs, its State is authoritative. A local
@@ -383,13 +430,19 @@ export class ReplicaSession<I, E, S> {
    * The ViewModel is cleared: Inputs the bufferInputs operator still holds were accepted, so they
    * leave now (nobody will re-send them, but a Source that receives them applies them).
    */
-  private close(): void {
+  close(): void {
+    if (this.closed) return;
+    this.removeGuard?.();
+    this.notifications?.unsubscribe();
+    this.outgoingSubscription?.unsubscribe();
+    this.states?.close();
+    this.links?.close();
     if (this.released < this.pending.length && this.canSend()) {
       this.sendRange(this.released, this.pending.length);
     }
     this.closed = true;
     this.disarmResendTimer();
-    this.outgoing.complete();
+    this.outgoing?.complete();
   }
 }
 

@@ -1,4 +1,4 @@
-import { identity, Subject, Subscription, type Observable } from 'rxjs';
+import { Subject, type Observable, type Subscription } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import { isThenable } from '../engine/is-thenable';
 import type { BallastNotification } from '../engine/notifications';
@@ -14,10 +14,12 @@ import {
 import { PublicationSchedule } from './publication-schedule';
 import type { HandOver } from './replica-session';
 import {
+  AdapterStream,
   Backoff,
   callAdapter,
-  followAdapterStream,
   startTimer,
+  type AdapterStreamKind,
+  type AdapterStreamOwner,
   type SyncSessionContext,
 } from './sync-session';
 
@@ -40,14 +42,17 @@ interface ReplicaRecord<I> {
    * this Source leaves keeps only the effect it had by then.
    */
   reflected: number;
-  /** Inputs started ahead of an earlier one (parallel Sources). */
-  readonly startedAhead: Set<number>;
+  /** Inputs started ahead of an earlier one (parallel Sources); undefined while none is. */
+  startedAhead: Set<number> | undefined;
   /** The version that first acknowledged one of its Inputs (to tell a restart from a collision). */
   firstAckVersion: number | undefined;
-  /** Outcomes that arrived ahead of an earlier Input's (parallel or lifo Sources). */
-  readonly settled: Set<number>;
-  /** Inputs that arrived ahead of a missing one; the Replica re-sends the missing one. */
-  readonly early: Map<number, SyncedInput<I>>;
+  /** Outcomes that arrived ahead of an earlier Input's (parallel or lifo Sources); undefined while none did. */
+  settled: Set<number> | undefined;
+  /**
+   * Inputs that arrived ahead of a missing one (the Replica re-sends the missing one); undefined
+   * while none did.
+   */
+  early: Map<number, SyncedInput<I>> | undefined;
 }
 
 /** Outcomes after which an Input must go to the next Source instead: this one is going away. */
@@ -62,15 +67,18 @@ const isLeaving = (outcome: InputOutcome) =>
  * acknowledgement. While idle it re-publishes its latest State with backoff, so a lost State is
  * recovered; a failed adapter stream is subscribed again with backoff.
  */
-export class SourceSession<I, E, S> {
+export class SourceSession<I, E, S> implements AdapterStreamOwner<unknown> {
   /** By Replica incarnation; Map order is recency (least recently heard from first). */
   private readonly replicas = new Map<string, ReplicaRecord<I>>();
+  /** The incarnation last in `replicas` (it needs no re-insertion when heard from again). */
+  private mostRecent: string | undefined;
   /** The newest incarnation seen of each clientId. */
   private readonly newestIncarnation = new Map<string, string>();
   private readonly reportedCollisions = new Set<string>();
   /** Acknowledgements not yet published, by incarnation. */
   private readonly acknowledgements = new Map<string, number>();
-  private readonly publishRequests = new Subject<S>();
+  /** Only with a bufferStates operator: what it is applied to (else publications go out at once). */
+  private publishRequests: Subject<S> | undefined;
   private active = true;
   /** Whether the snapshot store is loading (Replicas' Inputs wait, nothing is published). */
   private loading = false;
@@ -87,12 +95,21 @@ export class SourceSession<I, E, S> {
   /** The last publication waiting for its snapshot to be saved (they go out in order). */
   private sending: Promise<void> | undefined;
   private readonly schedule = new PublicationSchedule(() => {
-    if (this.active) this.publishRequests.next(this.context.scope.getCurrentState());
+    if (!this.active) return;
+    if (this.publishRequests) this.publishRequests.next(this.context.scope.getCurrentState());
+    else this.publish();
   });
   private version = 0;
   private latest: SyncedState<S> | undefined;
   private readonly heartbeat: Backoff;
   private heartbeatTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether {@link close} ran. */
+  private stopped = false;
+  /** What {@link close} ends (fields, not a Subscription holding teardowns). */
+  private notifications: Subscription | undefined;
+  private publishSubscription: Subscription | undefined;
+  private inputs: AdapterStream<I, E, S, unknown> | undefined;
+  private links: AdapterStream<I, E, S, unknown> | undefined;
 
   constructor(
     private readonly context: SyncSessionContext<I, E, S>,
@@ -102,39 +119,78 @@ export class SourceSession<I, E, S> {
     this.heartbeat = new Backoff(context.retransmit);
   }
 
-  start(notifications: Observable<BallastNotification<I, E, S>>): Subscription {
+  /** Starts as the channel's Source; {@link close} ends it. */
+  start(notifications: Observable<BallastNotification<I, E, S>>): void {
     const { bufferStates, resumeFrom } = this.context;
-    const subscription = new Subscription();
-    subscription.add(
-      notifications.subscribe((notification) => {
-        if (notification.type === 'InputAccepted' && this.acceptedBeforeResume)
-          this.acceptedBeforeResume.push(notification.input);
-        if (notification.type !== 'StateChanged') return;
-        this.changed = true;
-        this.schedulePublish();
-      }),
-    );
-    // The operator decides when to publish; what is published is always the latest State.
-    subscription.add(
-      this.publishRequests.pipe(bufferStates ?? identity).subscribe(() => this.publish()),
-    );
-    subscription.add(() => this.leave());
+    this.notifications = notifications.subscribe(this);
+    if (bufferStates) {
+      // The operator decides when to publish; what is published is always the latest State.
+      const requests = (this.publishRequests = new Subject<S>());
+      this.publishSubscription = requests.pipe(bufferStates).subscribe(() => this.publish());
+    }
     const loaded = resumeFrom ?? this.load();
     if (isThenable(loaded)) {
       // Replicas wait (no Input is taken) until the snapshot is there; this Source's own Inputs
       // apply meanwhile and are replayed on top of it.
       this.loading = true;
       loaded.then(
-        (snapshot) => this.begin(subscription, snapshot),
+        (snapshot) => this.begin(snapshot),
         (error: unknown) => {
           this.context.scope.reportError(error);
-          this.begin(subscription, undefined);
+          this.begin(undefined);
         },
       );
     } else {
-      this.begin(subscription, loaded);
+      this.begin(loaded);
     }
-    return subscription;
+  }
+
+  /** The ViewModel's notifications (it observes them itself: no closure per subscription). */
+  next(notification: BallastNotification<I, E, S>): void {
+    if (notification.type === 'InputAccepted' && this.acceptedBeforeResume)
+      this.acceptedBeforeResume.push(notification.input);
+    if (notification.type !== 'StateChanged') return;
+    this.changed = true;
+    this.schedulePublish();
+  }
+
+  /**
+   * The ViewModel is cleared (or an elected one changes role): unless superseded, what it holds is
+   * saved for the next Source; its link is let go before its Input stream, so that leaving never
+   * queues a link change for itself.
+   */
+  close(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.notifications?.unsubscribe();
+    this.publishSubscription?.unsubscribe();
+    this.leave();
+    this.links?.close();
+    this.inputs?.close();
+  }
+
+  /** Opens Replicas' Inputs (`main`) or this participant's link (`link`). */
+  openStream(kind: AdapterStreamKind): Observable<unknown> {
+    const { adapter, clientId } = this.context;
+    if (kind === 'link')
+      return (adapter.observeLink as (id: string) => Observable<unknown>)(clientId);
+    return adapter.readInputsFromReplicas(clientId);
+  }
+
+  streamValue(kind: AdapterStreamKind, value: unknown): void {
+    if (kind === 'link') this.setDown('link', value === 'disconnected');
+    else this.receive(value as SyncedInput<I>);
+  }
+
+  /** The Input stream completes when a newer Source took over; the link's never should. */
+  streamCompleted(kind: AdapterStreamKind): boolean {
+    if (kind === 'link') return false;
+    this.supersede();
+    return true;
+  }
+
+  streamDown(kind: AdapterStreamKind, down: boolean): void {
+    if (kind === 'main') this.setDown('stream', down);
   }
 
   /**
@@ -171,9 +227,9 @@ export class SourceSession<I, E, S> {
   }
 
   /** Continues from the snapshot (if any), then takes Replicas' Inputs as the channel's Source. */
-  private begin(subscription: Subscription, snapshot: SyncSnapshot<S> | undefined): void {
+  private begin(snapshot: SyncSnapshot<S> | undefined): void {
     this.loading = false;
-    if (subscription.closed) return;
+    if (this.stopped) return;
     const problem = snapshot === undefined ? undefined : syncSnapshotProblem(snapshot);
     if (problem !== undefined) {
       this.context.scope.reportError(
@@ -184,30 +240,10 @@ export class SourceSession<I, E, S> {
     }
     if (problem === undefined && snapshot) this.resume(snapshot);
     else this.acceptedBeforeResume = undefined;
-    const { adapter, clientId } = this.context;
-    const inputs = followAdapterStream(
-      this.context,
-      () => adapter.readInputsFromReplicas(clientId),
-      {
-        next: (input) => this.receive(input),
-        complete: () => this.supersede(),
-        onDown: () => this.setDown('stream', true),
-        onUp: () => this.setDown('stream', false),
-      },
-    );
-    // Subscribed after the Inputs (so it starts 'connected') but torn down before them, so that
-    // leaving never queues a link change for itself.
-    const observeLink = adapter.observeLink?.bind(adapter);
-    if (observeLink) {
-      subscription.add(
-        followAdapterStream(this.context, () => observeLink(clientId), {
-          next: (link) => this.setDown('link', link === 'disconnected'),
-          onDown: () => undefined,
-          onUp: () => undefined,
-        }),
-      );
-    }
-    subscription.add(inputs);
+    this.inputs = new AdapterStream(this.context, this, 'main');
+    // Subscribed after the Inputs (so it starts 'connected') but torn down before them (close()).
+    if (this.context.adapter.observeLink)
+      this.links = new AdapterStream(this.context, this, 'link');
     if (this.active && this.down.size === 0) this.context.setStatus('connected');
     // Anything that changed while loading was held back: publish now.
     this.changed = true;
@@ -223,16 +259,17 @@ export class SourceSession<I, E, S> {
    * that is now replaced).
    */
   private resume(snapshot: SyncSnapshot<S>): void {
+    this.mostRecent = undefined; // the order changes below
     for (const [incarnation, seq] of Object.entries(snapshot.acks)) {
       this.replicas.set(incarnation, {
         clientId: '',
         expected: seq + 1,
         acknowledged: seq,
         reflected: seq,
-        startedAhead: new Set(),
+        startedAhead: undefined,
         firstAckVersion: undefined,
-        settled: new Set(),
-        early: new Map(),
+        settled: undefined,
+        early: undefined,
       });
       this.acknowledgements.set(incarnation, seq);
     }
@@ -304,7 +341,7 @@ export class SourceSession<I, E, S> {
       return;
     }
     const replica = this.recordOf(envelope);
-    const duplicate = envelope.seq < replica.expected || replica.early.has(envelope.seq);
+    const duplicate = envelope.seq < replica.expected || replica.early?.has(envelope.seq) === true;
     this.context.emit({ type: 'InputReceived', input: envelope, duplicate });
     // Everything before `firstUnacknowledged` was settled: the Replica never re-sends those
     // Inputs, so waiting for them would stall it for good.
@@ -317,34 +354,37 @@ export class SourceSession<I, E, S> {
     }
     this.checkCollision(envelope);
     if (envelope.seq > replica.expected) {
-      if (replica.early.size < this.context.maxPendingInputs)
-        replica.early.set(envelope.seq, envelope);
+      const early = (replica.early ??= new Map());
+      if (early.size < this.context.maxPendingInputs) early.set(envelope.seq, envelope);
     } else {
       this.process(replica, envelope);
     }
-    for (
-      let next = replica.early.get(replica.expected);
-      next;
-      next = replica.early.get(replica.expected)
-    ) {
-      replica.early.delete(next.seq);
+    const early = replica.early;
+    if (!early) return;
+    for (let next = early.get(replica.expected); next; next = early.get(replica.expected)) {
+      early.delete(next.seq);
       this.process(replica, next);
     }
+    if (early.size === 0 && replica.early === early) replica.early = undefined;
   }
 
   private skipSettled(replica: ReplicaRecord<I>, firstUnacknowledged: number): void {
     replica.expected = firstUnacknowledged;
     replica.acknowledged = Math.max(replica.acknowledged, firstUnacknowledged - 1);
     replica.reflected = Math.max(replica.reflected, replica.acknowledged);
-    for (const seq of replica.early.keys())
-      if (seq < firstUnacknowledged) replica.early.delete(seq);
-    for (const seq of replica.settled) if (seq <= replica.acknowledged) replica.settled.delete(seq);
+    const { early, settled } = replica;
+    if (early) for (const seq of early.keys()) if (seq < firstUnacknowledged) early.delete(seq);
+    if (settled) for (const seq of settled) if (seq <= replica.acknowledged) settled.delete(seq);
   }
 
   private recordOf(envelope: SyncedInput<I>): ReplicaRecord<I> {
     let record = this.replicas.get(envelope.incarnation);
     if (record) {
-      this.replicas.delete(envelope.incarnation); // re-inserted below: Map order is recency
+      // Map order is recency: re-inserted, unless it already is the most recent one.
+      if (envelope.incarnation !== this.mostRecent) {
+        this.replicas.delete(envelope.incarnation);
+        this.replicas.set(envelope.incarnation, record);
+      }
       if (record.clientId === '') {
         // Inherited from a snapshot: now it is known whose it is.
         record.clientId = envelope.clientId;
@@ -358,15 +398,16 @@ export class SourceSession<I, E, S> {
         expected,
         acknowledged: expected - 1,
         reflected: expected - 1,
-        startedAhead: new Set(),
+        startedAhead: undefined,
         firstAckVersion: undefined,
-        settled: new Set(),
-        early: new Map(),
+        settled: undefined,
+        early: undefined,
       };
       if (this.replicas.size >= MAX_TRACKED_REPLICAS) this.forgetLeastRecent();
       this.newestIncarnation.set(envelope.clientId, envelope.incarnation);
+      this.replicas.set(envelope.incarnation, record);
     }
-    this.replicas.set(envelope.incarnation, record);
+    this.mostRecent = envelope.incarnation;
     return record;
   }
 
@@ -376,6 +417,7 @@ export class SourceSession<I, E, S> {
       ReplicaRecord<I>,
     ];
     this.replicas.delete(incarnation);
+    if (this.mostRecent === incarnation) this.mostRecent = undefined;
     if (this.newestIncarnation.get(record.clientId) === incarnation)
       this.newestIncarnation.delete(record.clientId);
   }
@@ -428,9 +470,9 @@ export class SourceSession<I, E, S> {
   private settle(replica: ReplicaRecord<I>, envelope: SyncedInput<I>): void {
     markReflected(replica, envelope.seq); // rejected, dropped or refused: settled without starting
     if (envelope.seq <= replica.acknowledged) return; // skipped meanwhile: see skipSettled()
-    replica.settled.add(envelope.seq);
     const before = replica.acknowledged;
-    while (replica.settled.delete(replica.acknowledged + 1)) replica.acknowledged++;
+    const settled = advance(replica, 'acknowledged', replica.settled, envelope.seq);
+    replica.settled = settled;
     if (replica.acknowledged !== before)
       this.acknowledge(envelope.incarnation, replica.acknowledged);
   }
@@ -523,6 +565,26 @@ export class SourceSession<I, E, S> {
 /** Notes that Input `seq` of a Replica started or settled, advancing what a snapshot reflects. */
 function markReflected<I>(replica: ReplicaRecord<I>, seq: number): void {
   if (seq <= replica.reflected) return;
-  replica.startedAhead.add(seq);
-  while (replica.startedAhead.delete(replica.reflected + 1)) replica.reflected++;
+  replica.startedAhead = advance(replica, 'reflected', replica.startedAhead, seq);
+}
+
+/**
+ * `seq` (above `record[upTo]`) is done: moves `record[upTo]` to the highest `seq` up to which all
+ * are done, taking those done ahead from `ahead` (where `seq` waits if an earlier one is not done).
+ * Returns what is still ahead: undefined when nothing is, so that in order no Set is ever made.
+ */
+function advance<I>(
+  record: ReplicaRecord<I>,
+  upTo: 'acknowledged' | 'reflected',
+  ahead: Set<number> | undefined,
+  seq: number,
+): Set<number> | undefined {
+  if (ahead === undefined && seq === record[upTo] + 1) {
+    record[upTo] = seq;
+    return undefined;
+  }
+  const waiting = ahead ?? new Set<number>();
+  waiting.add(seq);
+  while (waiting.delete(record[upTo] + 1)) record[upTo]++;
+  return waiting.size > 0 ? waiting : undefined;
 }

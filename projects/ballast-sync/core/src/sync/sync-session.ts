@@ -80,67 +80,94 @@ export class Backoff {
   }
 }
 
+/** Which of a session's adapter streams: its main one (States or Inputs) or its link's. */
+export type AdapterStreamKind = 'main' | 'link';
+
 /**
- * Subscribes to an adapter stream and keeps it subscribed: when it errors (or completes, unless a
- * `complete` handler says what that means), the error is reported
- * (`AdapterStreamFailed` and `UnhandledError`), `onDown()` runs, and it is subscribed again after a
- * backoff, calling `onUp()`. Unsubscribing the returned Subscription stops for good.
+ * What an {@link AdapterStream} tells: a session handles both of its streams itself (no handler
+ * object or closures per stream), told apart by `kind`.
  */
-export function followAdapterStream<I, E, S, T>(
-  context: SyncSessionContext<I, E, S>,
-  open: () => Observable<T>,
-  handlers: {
-    next(value: T): void;
-    complete?(): void;
-    onDown(): void;
-    onUp(): void;
-  },
-): Subscription {
-  const backoff = new Backoff(context.retransmit);
-  const subscription = new Subscription();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let current: Subscription | undefined;
+export interface AdapterStreamOwner<T> {
+  /** Opens (again) the stream of that kind. */
+  openStream(kind: AdapterStreamKind): Observable<T>;
+  streamValue(kind: AdapterStreamKind, value: T): void;
+  /**
+   * The stream completed: returns whether that is expected (else it is a failure, as a closed
+   * socket is).
+   */
+  streamCompleted(kind: AdapterStreamKind): boolean;
+  /** The stream failed (`down`) and is re-subscribed later, or it is subscribed again. */
+  streamDown(kind: AdapterStreamKind, down: boolean): void;
+}
+
+/**
+ * Subscribes to an adapter stream and keeps it subscribed: when it errors (or completes, unless
+ * its owner says that is expected), the error is reported (`AdapterStreamFailed` and
+ * `UnhandledError`), the owner is told it is down, and it is subscribed again after a backoff
+ * (created at the first failure), telling the owner it is up. {@link close} stops for good.
+ * It is the observer of each subscription itself.
+ */
+export class AdapterStream<I, E, S, T> {
+  private backoff: Backoff | undefined;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private current: Subscription | undefined;
+  /** Whether the current subscription failed (each subscription fails at most once). */
+  private failed = false;
+  private closed = false;
+
+  constructor(
+    private readonly context: SyncSessionContext<I, E, S>,
+    private readonly owner: AdapterStreamOwner<T>,
+    private readonly kind: AdapterStreamKind,
+  ) {
+    this.subscribe();
+  }
+
+  /** Stops following: the timer is cleared and the subscription ended. */
+  close(): void {
+    this.closed = true;
+    clearTimeout(this.timer);
+    this.current?.unsubscribe();
+  }
+
+  next(value: T): void {
+    this.backoff?.reset();
+    this.owner.streamValue(this.kind, value);
+  }
+
+  error(error: unknown): void {
+    if (this.failed || this.closed) return;
+    this.failed = true;
+    const retryInMs = (this.backoff ??= new Backoff(this.context.retransmit)).next();
+    this.context.emit({ type: 'AdapterStreamFailed', error, retryInMs });
+    this.context.scope.reportError(error);
+    this.owner.streamDown(this.kind, true);
+    this.timer = startTimer(() => this.retry(), retryInMs);
+  }
+
+  complete(): void {
+    // Without an owner that expects it, a stream that ends (a closed socket) is a failure too.
+    if (this.closed || this.owner.streamCompleted(this.kind)) return;
+    this.error(
+      ballastError(
+        `an adapter stream of channel "${this.context.scope.viewModelName}" completed; it is subscribed again.`,
+      ),
+    );
+  }
+
+  private retry(): void {
+    this.timer = undefined;
+    if (!this.closed && this.subscribe()) this.owner.streamDown(this.kind, false);
+  }
+
   /** Returns whether it is subscribed (the stream did not fail at once). */
-  const subscribe = (): boolean => {
-    let failed = false;
-    const fail = (error: unknown): void => {
-      if (failed || subscription.closed) return;
-      failed = true;
-      const retryInMs = backoff.next();
-      context.emit({ type: 'AdapterStreamFailed', error, retryInMs });
-      context.scope.reportError(error);
-      handlers.onDown();
-      timer = startTimer(() => {
-        timer = undefined;
-        if (!subscription.closed && subscribe()) handlers.onUp();
-      }, retryInMs);
-    };
+  private subscribe(): boolean {
+    this.failed = false;
     try {
-      current = open().subscribe({
-        next: (value) => {
-          backoff.reset();
-          handlers.next(value);
-        },
-        error: fail,
-        // Without a complete handler, a stream that ends (a closed socket) is a failure too.
-        complete: () =>
-          handlers.complete
-            ? handlers.complete()
-            : fail(
-                ballastError(
-                  `an adapter stream of channel "${context.scope.viewModelName}" completed; it is subscribed again.`,
-                ),
-              ),
-      });
+      this.current = this.owner.openStream(this.kind).subscribe(this);
     } catch (error) {
-      fail(error);
+      this.error(error);
     }
-    return !failed;
-  };
-  subscription.add(() => {
-    clearTimeout(timer);
-    current?.unsubscribe();
-  });
-  subscribe();
-  return subscription;
+    return !this.failed;
+  }
 }
