@@ -11,6 +11,8 @@ module.exports = {
   moduleNameMapper: {
     '^ballast-sync$': '<rootDir>/projects/ballast-sync/src/public-api.ts',
     '^ballast-sync/(.*)$': '<rootDir>/projects/ballast-sync/$1/src/public-api.ts',
+    // msgpackr's "browser" export is an ES module: its UMD build for the jsdom environment.
+    '^msgpackr$': '<rootDir>/node_modules/msgpackr/dist/index.js',
   },
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };

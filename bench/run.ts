@@ -33,6 +33,7 @@ const CASES = [
     file: 'bench/cases/websocket-fan-out.ts',
     title: 'WebSocket fan-out (built server package, separate processes)',
   },
+  { id: '9', file: 'bench/cases/deltas.ts', title: 'deltas vs full States (issue 15)' },
 ];
 
 const args = process.argv.slice(2);

@@ -1,5 +1,5 @@
 // Checks the built server (dist/ballast-sync-server) against the built library (dist/ballast-sync)
-// the way an app installs them: both copied into a temp node_modules (rxjs, ws and tslib linked),
+// the way an app installs them: both copied into a temp node_modules (rxjs, ws, tslib and msgpackr linked),
 // then a server is started there and one raw client joins, sends an Input and sees it applied.
 //   node projects/ballast-sync-server/scripts/check-built.mjs   (after build.mjs)
 import { spawnSync } from 'node:child_process';
@@ -81,7 +81,7 @@ try {
   cpSync(join(dist, 'ballast-sync-server'), join(modules, 'ballast-sync-server'), {
     recursive: true,
   });
-  for (const name of ['rxjs', 'ws', 'tslib'])
+  for (const name of ['rxjs', 'ws', 'tslib', 'msgpackr'])
     symlinkSync(join(root, 'node_modules', name), join(modules, name), 'dir');
   writeFileSync(join(temp, 'package.json'), '{ "type": "module", "private": true }\n');
   writeFileSync(join(temp, 'check.mjs'), CHECK);

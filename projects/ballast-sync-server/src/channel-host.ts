@@ -4,19 +4,22 @@ import {
   BallastSyncInterceptor,
   BasicViewModel,
   DefaultSyncConnection,
+  plainDataProblem,
   type BallastLogger,
   type SyncConnectionAdapter,
   type SyncedInput,
   type SyncedState,
 } from 'ballast-sync/core';
-import { stateFrame, type ParticipantRole } from './frames.js';
+import type { ParticipantRole } from './frames.js';
+import { Publication } from './publication.js';
 import { toInputChecker, type InputChecker } from './input-validation.js';
 import type { SyncChannel } from './sync-channel.js';
 import type { TrackedSnapshotStore } from './snapshot-stores.js';
 
 /** A socket that follows a channel: it is sent every State of the channel once. */
 export interface ChannelMember {
-  sendState(frame: Buffer): void;
+  /** A State of the channel: as a delta when the socket has the one before, else a snapshot. */
+  sendState(publication: Publication, snapshot?: 'snapshot'): void;
 }
 
 /** What `stats().channels[name]` says of one channel. */
@@ -31,6 +34,8 @@ export interface ChannelStats {
   readonly inputsRefused: number;
   /** States published (each serialized once, whatever the number of sockets). */
   readonly statesPublished: number;
+  /** States the Source published that were not plain data: not sent (an error is logged). */
+  readonly statesRefused: number;
 }
 
 /**
@@ -45,7 +50,10 @@ export class ChannelHost<I, E, S> {
   private readonly viewModel: BasicViewModel<I, E, S>;
   private readonly connection: DefaultSyncConnection<I, E, S>;
   private inputs: Subscriber<SyncedInput<I>> | undefined;
-  private latest: Buffer | undefined;
+  private latest: Publication | undefined;
+  private readonly sizeHint = { bytes: 0 };
+  private readonly logger: BallastLogger;
+  private statesRefused = 0;
   private version = 0;
   private accepting = true;
   private forwarded = 0;
@@ -58,6 +66,7 @@ export class ChannelHost<I, E, S> {
     private readonly snapshots: TrackedSnapshotStore<S>,
     logger: BallastLogger,
   ) {
+    this.logger = logger;
     this.roles = definition.roles ?? ['replica', 'spectator'];
     this.check = toInputChecker(definition.validateInput);
     const {
@@ -96,7 +105,7 @@ export class ChannelHost<I, E, S> {
 
   /** Sends the latest State (if any) to one socket: after each `joined`. */
   sendLatest(member: ChannelMember): void {
-    if (this.latest) member.sendState(this.latest);
+    if (this.latest) member.sendState(this.latest, 'snapshot');
   }
 
   remove(member: ChannelMember): void {
@@ -118,6 +127,7 @@ export class ChannelHost<I, E, S> {
       inputsForwarded: this.forwarded,
       inputsRefused: this.refused,
       statesPublished: this.published,
+      statesRefused: this.statesRefused,
     };
   }
 
@@ -140,6 +150,36 @@ export class ChannelHost<I, E, S> {
     this.members.clear();
   }
 
+  /**
+   * One State of the Source for every member socket. A State that is not plain data is refused
+   * (logged, not sent): JSON would silently turn a Date into a string and a Map into `{}`. Only
+   * what changed since the previous publication is checked (unchanged subtrees are the same
+   * references); the delta from it is computed once, when a socket needs it.
+   */
+  private publish(state: SyncedState<S>): void {
+    const previous = this.latest?.state;
+    const sameSource = previous?.incarnation === state.incarnation;
+    const problem = plainDataProblem(state.state, sameSource ? previous.state : undefined);
+    if (problem !== undefined) {
+      this.statesRefused++;
+      this.logger.error(
+        `ballast-sync: channel "${this.name}" did not publish version ${state.version} of its State, which is not plain data: ${problem}. ` +
+          'States travel as JSON or MessagePack: keep them to objects, arrays, strings, finite numbers, booleans and null.',
+      );
+      return;
+    }
+    const publication = new Publication(
+      this.name,
+      state as SyncedState<unknown>,
+      sameSource ? previous : undefined,
+      this.sizeHint,
+    );
+    this.latest = publication;
+    this.version = state.version;
+    this.published++;
+    for (const member of this.members) member.sendState(publication);
+  }
+
   /** The host as the Source's adapter: it only publishes States and receives Inputs. */
   private adapter(): SyncConnectionAdapter<I, E, S> {
     const serverSide = (method: string) =>
@@ -147,13 +187,7 @@ export class ChannelHost<I, E, S> {
         `${method}() is not available on the server: the server hosts the channel's Source; Replicas and Spectators connect with WebSocketSyncTransport.`,
       );
     return {
-      sendSynchronizedStateToReplicas: (state: SyncedState<S>) => {
-        const frame = stateFrame(this.name, state);
-        this.latest = frame;
-        this.version = state.version;
-        this.published++;
-        for (const member of this.members) member.sendState(frame);
-      },
+      sendSynchronizedStateToReplicas: (state: SyncedState<S>) => this.publish(state),
       sendInputToSource: () => {
         throw serverSide('sendInputToSource');
       },

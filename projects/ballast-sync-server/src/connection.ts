@@ -5,6 +5,7 @@ import {
   CloseCode,
   errorFrame,
   parseClientFrame,
+  readClientFrame,
   rebuildEnvelope,
   welcomeFrame,
   WIRE_PROTOCOL_VERSION,
@@ -15,8 +16,11 @@ import {
   type JoinFrame,
   type LeaveFrame,
   type ParticipantRole,
+  type ResyncFrame,
   type WelcomeLimits,
 } from './frames.js';
+import type { Publication, StatePoint } from './publication.js';
+import { wireCodec, type WireCodec, type WireCodecName } from './wire-codecs.js';
 import type { InputCheck } from './input-validation.js';
 import { OrderedFrames, type FrameOutcome } from './ordered-frames.js';
 import { TokenBucket, type SyncServerLimits } from './limits.js';
@@ -29,13 +33,16 @@ export interface ConnectionContext<P> {
   readonly welcomeLimits: WelcomeLimits;
   readonly channels: ReadonlyMap<string, ChannelHost<unknown, unknown, unknown>>;
   readonly refusals: Refusals;
+  /** The codecs clients may choose, in the server's order of preference. */
+  readonly codecs: readonly WireCodecName[];
   authorize(principal: P, channel: string, role: ParticipantRole): boolean | Promise<boolean>;
   reportError(message: string, error: unknown): void;
-  /** Counts a State frame handed to a socket. */
-  stateSent(): void;
+  /** Counts a State frame (a snapshot or a delta) handed to a socket. */
+  stateSent(kind: 'state' | 'delta'): void;
 }
 
-const TEXT = { binary: false } as const;
+/** The feature a client asks for in `hello` to be sent deltas. */
+const DELTA_FEATURE = 'delta';
 
 /** Error codes that are refusals of the same name in `stats().refused`. */
 const REFUSAL_OF: Partial<Record<ErrorCode, RefusalKind>> = {
@@ -64,6 +71,12 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
   /** By channel: its participants on this socket (clientId → role). */
   private readonly joins = new Map<string, Map<string, ParticipantRole>>();
   private participants = 0;
+  /** The codec chosen in `hello` (JSON until then). */
+  private codec: WireCodec = wireCodec('json');
+  /** Whether the client asked for deltas in `hello`. */
+  private deltas = false;
+  /** By channel: the last State sent on this socket, which a delta must start from. */
+  private readonly sent = new Map<string, StatePoint>();
   private readonly bucket: TokenBucket;
   private readonly helloTimer: ReturnType<typeof setTimeout>;
   readonly closed: Promise<void>;
@@ -94,15 +107,32 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
     socket.on('message', (data, isBinary) => this.frames.push(data, isBinary));
   }
 
-  /** A State frame of a joined channel: skipped while the socket has too much queued. */
-  sendState(frame: Buffer): void {
+  /**
+   * A State of a joined channel: a `delta` frame when the client takes deltas and was sent the
+   * State it starts from, else a `state` frame (a snapshot). Skipped while the socket has too much
+   * queued: the next State sent is then a snapshot (the client missed the one a delta needs).
+   */
+  sendState(publication: Publication, snapshot?: 'snapshot'): void {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     if (this.socket.bufferedAmount > this.context.limits.maxBufferedBytes) {
       this.refuse('state-skipped', 'the client reads too slowly; a later State catches it up');
       return;
     }
-    this.socket.send(frame, TEXT);
-    this.context.stateSent();
+    const { channel, state, from } = publication;
+    const last = this.sent.get(channel);
+    const delta =
+      this.deltas &&
+      snapshot === undefined &&
+      from !== undefined &&
+      last?.incarnation === from.incarnation &&
+      last.version === from.version
+        ? publication.delta(this.codec.name)
+        : undefined;
+    this.socket.send(delta ?? publication.snapshot(this.codec.name), {
+      binary: this.codec.binary,
+    });
+    this.sent.set(channel, { incarnation: state.incarnation, version: state.version });
+    this.context.stateSent(delta ? 'delta' : 'state');
   }
 
   /** Heartbeat tick: terminates the socket if the previous ping got no pong, else pings. */
@@ -138,10 +168,17 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
 
   private handle(data: RawData, isBinary: boolean): FrameOutcome {
     try {
-      if (isBinary)
-        return this.badFrame('binary-frame', 'binary frames are not used in protocol 1');
-      const text = Array.isArray(data) ? Buffer.concat(data).toString() : data.toString();
-      const parsed = parseClientFrame(text);
+      const bytes = Array.isArray(data)
+        ? Buffer.concat(data)
+        : Buffer.isBuffer(data)
+          ? data
+          : Buffer.from(data);
+      const parsed = isBinary ? this.decodeBinary(bytes) : parseClientFrame(bytes.toString());
+      if (parsed === undefined)
+        return this.badFrame(
+          'binary-frame',
+          'binary frames need a binary codec (msgpack) chosen in hello',
+        );
       if ('problem' in parsed) return this.badFrame('bad-frame', parsed.problem);
       const { frame } = parsed;
       if (!this.helloReceived) {
@@ -159,6 +196,8 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
           return this.leave(frame);
         case 'input':
           return this.input(frame);
+        case 'resync':
+          return this.resync(frame);
       }
     } catch (error) {
       // A bug of this server (or of a channel's code) must not take the process down.
@@ -166,19 +205,63 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
     }
   }
 
+  /** Binary frames are the socket's binary codec, if it chose one (undefined: it did not). */
+  private decodeBinary(bytes: Buffer): ReturnType<typeof readClientFrame> | undefined {
+    if (!this.helloReceived || !this.codec.binary) return undefined;
+    let value: unknown;
+    try {
+      value = this.codec.decode(bytes);
+    } catch {
+      return { problem: `the frame is not ${this.codec.name}` };
+    }
+    return readClientFrame(value);
+  }
+
   private hello(frame: HelloFrame): void {
     clearTimeout(this.helloTimer);
-    if (frame.protocol !== WIRE_PROTOCOL_VERSION || frame.codec !== 'json') {
-      const what = frame.codec !== 'json' ? `codec ${frame.codec}` : `protocol ${frame.protocol}`;
+    const codec = frame.codecs.find((name): name is WireCodecName =>
+      this.context.codecs.includes(name as WireCodecName),
+    );
+    if (frame.protocol !== WIRE_PROTOCOL_VERSION || codec === undefined) {
+      const what =
+        codec === undefined ? `codec ${frame.codecs.join(', ')}` : `protocol ${frame.protocol}`;
       this.refuse('protocol-mismatch', `the client speaks ${what}`);
       return this.close(
         CloseCode.ProtocolMismatch,
-        `server speaks protocol ${WIRE_PROTOCOL_VERSION}, codec json; got ${what}`.slice(0, 120),
+        `server speaks protocol ${WIRE_PROTOCOL_VERSION}, codec ${this.context.codecs.join(', ')}; got ${what}`.slice(
+          0,
+          120,
+        ),
       );
     }
     this.helloReceived = true;
+    this.deltas = frame.features.includes(DELTA_FEATURE);
     const { serverId, limits, welcomeLimits } = this.context;
-    this.send(welcomeFrame(serverId, limits.heartbeatMs, welcomeLimits));
+    // The welcome is JSON text whatever the codec: a client reads it before it switches.
+    if (this.socket.readyState === WebSocket.OPEN)
+      this.socket.send(
+        welcomeFrame(
+          serverId,
+          limits.heartbeatMs,
+          welcomeLimits,
+          codec,
+          this.deltas ? [DELTA_FEATURE] : [],
+        ),
+      );
+    this.codec = wireCodec(codec);
+  }
+
+  /** A client that could not apply a delta: it is sent the channel's State in full. */
+  private resync(frame: ResyncFrame): void {
+    const { channel } = frame;
+    const host = this.context.channels.get(channel);
+    if (!host)
+      return this.sendError('unknown-channel', `no channel "${channel}" here`, { channel });
+    if (!this.joins.has(channel))
+      return this.sendError('not-joined', `nobody on this socket has joined "${channel}"`, {
+        channel,
+      });
+    host.sendLatest(this);
   }
 
   private join(frame: JoinFrame): FrameOutcome {
@@ -234,7 +317,7 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
     }
     if (!participants.has(clientId)) this.participants++;
     participants.set(clientId, role);
-    this.send(JSON.stringify({ type: 'joined', channel, clientId, role }));
+    this.send({ type: 'joined', channel, clientId, role });
     host.sendLatest(this);
   }
 
@@ -249,6 +332,7 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
     this.participants--;
     if (participants.size > 0) return;
     this.joins.delete(channel);
+    this.sent.delete(channel);
     this.context.channels.get(channel)?.remove(this);
   }
 
@@ -316,8 +400,11 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
     this.context.refusals.record(kind, this, message);
   }
 
-  private send(text: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(text);
+  /** Any frame but a State, in the socket's codec. */
+  private send(frame: object): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    const bytes = this.codec.encode(frame);
+    this.socket.send(this.codec.binary ? bytes : bytes.toString(), { binary: this.codec.binary });
   }
 
   private onSocketError(error: Error & { code?: string }): void {
@@ -332,6 +419,7 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
     this.frames.stop();
     for (const channel of this.joins.keys()) this.context.channels.get(channel)?.remove(this);
     this.joins.clear();
+    this.sent.clear();
     this.participants = 0;
   }
 }

@@ -3,7 +3,7 @@
  * each. Parsing never throws: anything that is not a well-formed client frame is a `problem` that
  * takes the connection's single bad-frame path.
  */
-import { SYNC_PROTOCOL_VERSION, type SyncedInput, type SyncedState } from 'ballast-sync/core';
+import { SYNC_PROTOCOL_VERSION, type SyncedInput } from 'ballast-sync/core';
 
 /** The version of this WebSocket protocol (`hello.protocol`), independent of the envelopes'. */
 export const WIRE_PROTOCOL_VERSION = 1;
@@ -17,7 +17,10 @@ export const MAX_ID_LENGTH = 256;
 export interface HelloFrame {
   readonly type: 'hello';
   readonly protocol: number;
-  readonly codec: string;
+  /** The codecs the client speaks, preferred first (`codecs`, else the single `codec`, else JSON). */
+  readonly codecs: readonly string[];
+  /** Optional features the client asks for (`"delta"`); unknown ones are ignored. */
+  readonly features: readonly string[];
 }
 export interface JoinFrame {
   readonly type: 'join';
@@ -36,7 +39,12 @@ export interface InputFrame {
   /** Not validated here: the connection checks it with the core's `syncedInputProblem`. */
   readonly input: unknown;
 }
-export type ClientFrame = HelloFrame | JoinFrame | LeaveFrame | InputFrame;
+/** A client that could not apply a delta asks for the channel's State in full. */
+export interface ResyncFrame {
+  readonly type: 'resync';
+  readonly channel: string;
+}
+export type ClientFrame = HelloFrame | JoinFrame | LeaveFrame | InputFrame | ResyncFrame;
 
 /** Every error code of an `error` frame. */
 export const ERROR_CODES = [
@@ -70,6 +78,11 @@ const isId = (value: unknown): value is string =>
 const idProblem = (field: string) =>
   `${field} must be a non-empty string of at most ${MAX_ID_LENGTH} characters`;
 
+const isStringList = (value: unknown): value is string[] =>
+  Array.isArray(value) &&
+  value.length <= 16 &&
+  value.every((item) => typeof item === 'string' && item.length <= 64);
+
 /** Parses one text frame received from a client. */
 export function parseClientFrame(text: string): ParsedFrame {
   let value: unknown;
@@ -78,6 +91,11 @@ export function parseClientFrame(text: string): ParsedFrame {
   } catch {
     return { problem: 'the frame is not JSON' };
   }
+  return readClientFrame(value);
+}
+
+/** Checks one decoded frame (from a text frame, or a binary one of the socket's codec). */
+export function readClientFrame(value: unknown): ParsedFrame {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return { problem: 'the frame is not a JSON object' };
   const v = value as Record<string, unknown>;
@@ -88,7 +106,12 @@ export function parseClientFrame(text: string): ParsedFrame {
         return { problem: 'hello.protocol must be a whole number' };
       const codec = v['codec'] ?? 'json';
       if (typeof codec !== 'string') return { problem: 'hello.codec must be a string' };
-      return { frame: { type: 'hello', protocol, codec } };
+      const codecs = v['codecs'] ?? [codec];
+      if (!isStringList(codecs) || codecs.length === 0)
+        return { problem: 'hello.codecs must be a non-empty list of codec names' };
+      const features = v['features'] ?? [];
+      if (!isStringList(features)) return { problem: 'hello.features must be a list of names' };
+      return { frame: { type: 'hello', protocol, codecs, features } };
     }
     case 'join': {
       const { channel, clientId, role } = v;
@@ -111,6 +134,11 @@ export function parseClientFrame(text: string): ParsedFrame {
         return { problem: 'input.input must be a SyncedInput object' };
       return { frame: { type: 'input', channel, input } };
     }
+    case 'resync': {
+      const { channel } = v;
+      if (!isId(channel)) return { problem: idProblem('resync.channel') };
+      return { frame: { type: 'resync', channel } };
+    }
     default:
       return typeof v['type'] === 'string'
         ? { problem: `unknown frame type ${JSON.stringify(v['type'].slice(0, 40))}` }
@@ -118,14 +146,22 @@ export function parseClientFrame(text: string): ParsedFrame {
   }
 }
 
-/** The `welcome` frame, answer to `hello`. */
-export function welcomeFrame(serverId: string, heartbeatMs: number, limits: WelcomeLimits): string {
+/** The `welcome` frame, answer to `hello` (always JSON text): the codec and features chosen. */
+export function welcomeFrame(
+  serverId: string,
+  heartbeatMs: number,
+  limits: WelcomeLimits,
+  codec: string,
+  features: readonly string[],
+): string {
   return JSON.stringify({
     type: 'welcome',
     protocol: WIRE_PROTOCOL_VERSION,
     serverId,
     heartbeatMs,
     limits,
+    codec,
+    features,
   });
 }
 
@@ -137,28 +173,14 @@ export interface WelcomeLimits {
   readonly maxParticipantsPerConnection: number;
 }
 
-export function joinedFrame(channel: string, clientId: string, role: ParticipantRole): string {
-  return JSON.stringify({ type: 'joined', channel, clientId, role });
-}
-
-/**
- * The `state` frame of a channel, built once per publication and sent as is to every socket of
- * the channel (as bytes, so it is not encoded again per socket).
- */
-export function stateFrame<S>(channel: string, state: SyncedState<S>): Buffer {
-  return Buffer.from(
-    `{"type":"state","channel":${JSON.stringify(channel)},"state":${JSON.stringify(state)}}`,
-  );
-}
-
 export interface ErrorDetails {
   readonly channel?: string;
   readonly clientId?: string;
   readonly seq?: number;
 }
 
-export function errorFrame(code: ErrorCode, message: string, details: ErrorDetails = {}): string {
-  return JSON.stringify({ type: 'error', code, message, ...details });
+export function errorFrame(code: ErrorCode, message: string, details: ErrorDetails = {}): object {
+  return { type: 'error', code, message, ...details };
 }
 
 /**

@@ -24,3 +24,5 @@ export { WIRE_PROTOCOL_VERSION, CloseCode, ERROR_CODES } from './frames.js';
 export type { ErrorCode, ParticipantRole } from './frames.js';
 export { REFUSAL_KINDS } from './refusals.js';
 export type { RefusalKind } from './refusals.js';
+export { WIRE_CODECS } from './wire-codecs.js';
+export type { WireCodecName } from './wire-codecs.js';

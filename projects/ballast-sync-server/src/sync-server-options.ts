@@ -7,6 +7,7 @@ import { isStandardSchema } from './input-validation.js';
 import type { SyncServerLimits } from './limits.js';
 import { isSnapshotStoreProvider, type SnapshotStoreProvider } from './snapshot-stores.js';
 import type { AnySyncChannel } from './sync-channel.js';
+import { WIRE_CODECS, type WireCodecName } from './wire-codecs.js';
 
 /** What `authenticate` is given: the upgrade request and its `token` query parameter. */
 export interface AuthenticationRequest {
@@ -44,6 +45,11 @@ export interface SyncServerOptions<P = unknown> {
   snapshots?: SnapshotStoreProvider;
   /** Where the server and its channels' ViewModels log (default: console, warnings and errors). */
   logger?: BallastLogger;
+  /**
+   * The codecs clients may choose in `hello` (default both: `['json', 'msgpack']`). A client that
+   * offers none of them is closed with 4000. `hello` and `welcome` are JSON whatever the choice.
+   */
+  codecs?: readonly WireCodecName[];
 }
 
 const KNOWN = [
@@ -57,6 +63,7 @@ const KNOWN = [
   'limits',
   'snapshots',
   'logger',
+  'codecs',
 ];
 
 const fail = (message: string): never => {
@@ -92,6 +99,14 @@ export function validateSyncServerOptions(options: SyncServerOptions<unknown>): 
   }
   if (options.snapshots !== undefined && !isSnapshotStoreProvider(options.snapshots))
     fail('snapshots must have snapshotStoreFor(channel), e.g. new FileSnapshotStore(directory).');
+  const codecs = options.codecs as unknown;
+  if (
+    codecs !== undefined &&
+    (!Array.isArray(codecs) ||
+      codecs.length === 0 ||
+      codecs.some((c) => !WIRE_CODECS.includes(c as WireCodecName)))
+  )
+    fail(`codecs lists "json" and/or "msgpack"; got ${JSON.stringify(codecs)}.`);
   const logger = options.logger as Partial<BallastLogger> | undefined;
   if (
     logger !== undefined &&

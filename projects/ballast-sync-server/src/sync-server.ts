@@ -13,6 +13,7 @@ import type { SyncChannel } from './sync-channel.js';
 import { Refusals, type RefusalKind } from './refusals.js';
 import { InMemorySnapshotStores, TrackedSnapshotStore } from './snapshot-stores.js';
 import { validateSyncServerOptions, type SyncServerOptions } from './sync-server-options.js';
+import { WIRE_CODECS } from './wire-codecs.js';
 import { authenticateWithin, readUpgradeUrl, refuseUpgrade } from './upgrade.js';
 
 /** What a running server reports: `stats()` of its handle. */
@@ -21,8 +22,10 @@ export interface SyncServerStats {
   readonly connections: number;
   /** Sockets accepted since the start. */
   readonly connectionsAccepted: number;
-  /** State frames handed to sockets (one per socket per publication). */
+  /** State frames handed to sockets (one per socket per publication), snapshots and deltas. */
   readonly stateFramesSent: number;
+  /** How many of them were `delta` frames (to clients that asked for deltas). */
+  readonly deltaFramesSent: number;
   /** Every refusal, by kind (all kinds present, most 0). */
   readonly refused: Readonly<Record<RefusalKind, number>>;
   readonly channels: Readonly<Record<string, ChannelStats>>;
@@ -95,6 +98,7 @@ export async function createSyncServer<P = unknown>(
   let pendingUpgrades = 0;
   let accepted = 0;
   let stateFramesSent = 0;
+  let deltaFramesSent = 0;
   let closing: Promise<void> | undefined;
   const welcomeLimits: WelcomeLimits = {
     maxFrameBytes: limits.maxFrameBytes,
@@ -108,9 +112,13 @@ export async function createSyncServer<P = unknown>(
     welcomeLimits,
     channels,
     refusals,
+    codecs: options.codecs ?? WIRE_CODECS,
     authorize: options.authorize ?? (() => true),
     reportError,
-    stateSent: () => stateFramesSent++,
+    stateSent: (kind) => {
+      stateFramesSent++;
+      if (kind === 'delta') deltaFramesSent++;
+    },
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -217,6 +225,7 @@ export async function createSyncServer<P = unknown>(
       connections: connections.size,
       connectionsAccepted: accepted,
       stateFramesSent,
+      deltaFramesSent,
       refused: refusals.snapshot(),
       channels: Object.fromEntries([...channels].map(([name, host]) => [name, host.stats()])),
     }),

@@ -14,7 +14,16 @@ import { counterInputSchema } from './helpers/standard-schema.js';
 
 test('parseClientFrame: every frame type, and one problem for everything else', () => {
   assert.deepEqual(parseClientFrame('{"type":"hello","protocol":1}'), {
-    frame: { type: 'hello', protocol: 1, codec: 'json' },
+    frame: { type: 'hello', protocol: 1, codecs: ['json'], features: [] },
+  });
+  assert.deepEqual(
+    parseClientFrame(
+      '{"type":"hello","protocol":1,"codecs":["msgpack","json"],"features":["delta"]}',
+    ),
+    { frame: { type: 'hello', protocol: 1, codecs: ['msgpack', 'json'], features: ['delta'] } },
+  );
+  assert.deepEqual(parseClientFrame('{"type":"resync","channel":"c"}'), {
+    frame: { type: 'resync', channel: 'c' },
   });
   assert.deepEqual(
     parseClientFrame('{"type":"join","channel":"c","clientId":"a","role":"spectator","x":1}'),

@@ -1,3 +1,4 @@
+import { unpack } from 'msgpackr';
 import { WebSocket, type ClientOptions } from 'ws';
 import { SYNC_PROTOCOL_VERSION, type SyncedInput, type SyncedState } from 'ballast-sync/core';
 import { until, within } from './wait.js';
@@ -22,7 +23,8 @@ export class TestClient {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data, isBinary) => {
-      if (!isBinary) this.frames.push(JSON.parse(data.toString()) as Frame);
+      // Text frames are JSON; binary ones MessagePack (once negotiated in hello).
+      this.frames.push((isBinary ? unpack(data as Buffer) : JSON.parse(data.toString())) as Frame);
     });
     this.closed = new Promise((resolve) =>
       socket.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
@@ -33,7 +35,7 @@ export class TestClient {
   /** Opens a socket (rejects with the HTTP status on a refused upgrade) and, unless told not to, says hello. */
   static async connect(
     url: string,
-    options: { hello?: boolean; speaks?: number } & ClientOptions = {},
+    options: { hello?: boolean | Frame; speaks?: number } & ClientOptions = {},
   ): Promise<TestClient> {
     const { hello = true, speaks = 1, ...wsOptions } = options;
     const socket = new WebSocket(url, wsOptions);
@@ -56,7 +58,7 @@ export class TestClient {
     );
     const client = new TestClient(socket);
     if (hello) {
-      client.send({ type: 'hello', protocol: speaks });
+      client.send(hello === true ? { type: 'hello', protocol: speaks } : hello);
       if (speaks === 1) await client.next((f) => f['type'] === 'welcome');
     }
     return client;

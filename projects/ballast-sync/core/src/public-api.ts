@@ -80,3 +80,9 @@ export type { RetransmitOptions } from './sync/sync-session';
 export { InMemorySyncAdapter } from './sync/in-memory-sync-adapter';
 export type { InMemorySyncAdapterStats } from './sync/in-memory-sync-adapter';
 export { InMemorySyncTransport } from './sync/in-memory-sync-transport';
+
+// Deltas: what changed between two States, as RFC 6902 JSON Patch operations
+export { applyDelta } from './delta/apply-delta';
+export { diffStates } from './delta/diff-states';
+export { plainDataProblem } from './delta/plain-data-problem';
+export type { DeltaOperation } from './delta/delta-operation';

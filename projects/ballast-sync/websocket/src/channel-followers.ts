@@ -1,5 +1,18 @@
-import type { SyncedState, SyncLinkState, SyncReaderRole } from 'ballast-sync/core';
+import {
+  applyDelta,
+  syncedStateProblem,
+  type SyncedState,
+  type SyncLinkState,
+  type SyncReaderRole,
+} from 'ballast-sync/core';
 import type { Subscriber } from 'rxjs';
+import type { DeltaFrame } from './web-socket-frames';
+
+/**
+ * What became of a delta: `applied`; `stale` (it leads to a State already held or passed: nothing
+ * to do); `gap` (it does not start from the State held, or does not fit it: ask for a snapshot).
+ */
+export type DeltaOutcome = 'applied' | 'stale' | 'gap';
 
 /** Where a participant's `join` stands on the current socket. */
 export type JoinState = 'no' | 'asked' | 'yes';
@@ -36,6 +49,30 @@ export class ChannelFollowers {
   >();
   /** The latest State of the channel, for participants that start following later. */
   latest: SyncedState<unknown> | undefined;
+  /** Whether a `resync` was sent and its snapshot has not arrived yet (reset when the socket drops). */
+  resyncAsked = false;
+
+  /**
+   * Applies a delta to the latest State, only if it was computed from exactly that State (same
+   * Source incarnation and version); the result reaches every reader as a new State. Anything
+   * else never touches the State held: a gap, for which the caller asks a snapshot.
+   */
+  receiveDelta(frame: DeltaFrame): DeltaOutcome {
+    const latest = this.latest;
+    const { from, to } = frame;
+    if (latest?.incarnation === to.incarnation && latest.version >= to.version) return 'stale';
+    if (latest?.incarnation !== from.incarnation || latest.version !== from.version) return 'gap';
+    let state: unknown;
+    try {
+      state = applyDelta(latest.state, frame.ops);
+    } catch {
+      return 'gap'; // a delta that does not fit: applyDelta changed nothing
+    }
+    const next = { ...to, state } as SyncedState<unknown>;
+    if (syncedStateProblem(next) !== undefined) return 'gap';
+    this.fanOut(next);
+    return 'applied';
+  }
 
   isEmpty(): boolean {
     return this.participants.size === 0 && this.linkObservers.size === 0;

@@ -14,6 +14,7 @@ export type {
   WebSocketSyncTransportOptions,
 } from './web-socket-sync-transport-options';
 export type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like';
+export type { WebSocketSyncCodec } from './web-socket-codec';
 export { WIRE_PROTOCOL_VERSION } from './web-socket-frames';
 /** Internal (for the Angular layer): checks the options early, with the same errors. */
 export { resolveWebSocketOptions as ɵresolveWebSocketOptions } from './web-socket-sync-transport-options';

@@ -1,4 +1,5 @@
-import type { SyncedInput, SyncedState, SyncReaderRole } from 'ballast-sync/core';
+import type { DeltaOperation, SyncedInput, SyncedState, SyncReaderRole } from 'ballast-sync/core';
+import type { WebSocketSyncCodec } from './web-socket-codec';
 
 /** The version of the wire protocol (docs/PROTOCOL.md) this client speaks. */
 export const WIRE_PROTOCOL_VERSION = 1;
@@ -8,7 +9,13 @@ export const CLOSE_PROTOCOL_MISMATCH = 4000;
 
 /** A frame this client sends (docs/PROTOCOL.md, "Client → server"). */
 export type ClientFrame =
-  | { readonly type: 'hello'; readonly protocol: number; readonly codec: 'json' }
+  | {
+      readonly type: 'hello';
+      readonly protocol: number;
+      readonly codecs: readonly string[];
+      readonly features: readonly string[];
+    }
+  | { readonly type: 'resync'; readonly channel: string }
   | {
       readonly type: 'join';
       readonly channel: string;
@@ -20,7 +27,14 @@ export type ClientFrame =
 
 /** A frame the server sends (docs/PROTOCOL.md, "Server → client"), checked by {@link readServerFrame}. */
 export type ServerFrame =
-  | { readonly type: 'welcome'; readonly protocol: number; readonly serverId?: string }
+  | {
+      readonly type: 'welcome';
+      readonly protocol: number;
+      readonly serverId?: string;
+      /** The codec chosen (absent from servers that only speak JSON). */
+      readonly codec?: string;
+      readonly features?: readonly string[];
+    }
   | {
       readonly type: 'joined';
       readonly channel: string;
@@ -28,6 +42,7 @@ export type ServerFrame =
       readonly role?: SyncReaderRole;
     }
   | { readonly type: 'state'; readonly channel: string; readonly state: SyncedState<unknown> }
+  | DeltaFrame
   | {
       readonly type: 'error';
       readonly code: string;
@@ -37,6 +52,17 @@ export type ServerFrame =
       readonly seq?: number;
     };
 
+/** What changed from one State of a channel to the next (docs/PROTOCOL.md, `delta`). */
+export interface DeltaFrame {
+  readonly type: 'delta';
+  readonly channel: string;
+  /** The State the operations apply to: the receiver must hold exactly this one. */
+  readonly from: { readonly incarnation: string; readonly version: number };
+  /** The new State's envelope, without its `state`. */
+  readonly to: Omit<SyncedState<unknown>, 'state'>;
+  readonly ops: readonly DeltaOperation[];
+}
+
 const isName = (value: unknown): value is string => typeof value === 'string' && value !== '';
 const isOptional = (value: unknown, check: (v: unknown) => boolean) =>
   value === undefined || check(value);
@@ -45,14 +71,26 @@ const isOptional = (value: unknown, check: (v: unknown) => boolean) =>
  * Reads one frame from the server: the frame, or what is wrong with it. Only the fields this
  * client relies on are checked; the State inside a `state` frame is checked by the core.
  */
-export function readServerFrame(data: unknown): ServerFrame | { readonly problem: string } {
-  if (typeof data !== 'string')
-    return { problem: 'a binary frame (protocol 1 has only JSON text frames)' };
+export function readServerFrame(
+  data: unknown,
+  codec?: WebSocketSyncCodec,
+): ServerFrame | { readonly problem: string } {
   let frame: Record<string, unknown>;
-  try {
-    frame = JSON.parse(data);
-  } catch {
-    return { problem: 'a frame that is not JSON' };
+  if (typeof data === 'string') {
+    try {
+      frame = JSON.parse(data);
+    } catch {
+      return { problem: 'a frame that is not JSON' };
+    }
+  } else {
+    const bytes = asBytes(data);
+    if (!bytes) return { problem: 'a frame that is neither text nor binary' };
+    if (!codec) return { problem: 'a binary frame, but no binary codec was chosen in the hello' };
+    try {
+      frame = codec.decode(bytes) as Record<string, unknown>;
+    } catch {
+      return { problem: `a binary frame that is not ${codec.name}` };
+    }
   }
   if (frame === null || typeof frame !== 'object' || Array.isArray(frame))
     return { problem: 'a frame that is not a JSON object' };
@@ -70,6 +108,16 @@ export function readServerFrame(data: unknown): ServerFrame | { readonly problem
       if (frame['state'] === null || typeof frame['state'] !== 'object')
         return bad('without a state object');
       return frame as ServerFrame;
+    case 'delta': {
+      const from = frame['from'] as Record<string, unknown> | null;
+      if (!isName(frame['channel'])) return bad('without a channel');
+      if (typeof from !== 'object' || from === null || !isName(from['incarnation']))
+        return bad('without from.incarnation');
+      if (typeof from['version'] !== 'number') return bad('without from.version');
+      if (typeof frame['to'] !== 'object' || frame['to'] === null) return bad('without to');
+      if (!Array.isArray(frame['ops'])) return bad('without ops');
+      return frame as unknown as ServerFrame;
+    }
     case 'error':
       if (!isName(frame['code'])) return bad('without a code');
       if (
@@ -82,4 +130,12 @@ export function readServerFrame(data: unknown): ServerFrame | { readonly problem
     default:
       return { problem: `a frame of unknown type ${JSON.stringify(frame['type'])}` };
   }
+}
+
+/** The bytes of a binary frame: an ArrayBuffer (browsers) or a Buffer / typed array (Node). */
+function asBytes(data: unknown): Uint8Array | undefined {
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return undefined;
 }

@@ -11,7 +11,9 @@ type Handler<E> = { bivarianceHack(event: E): void }['bivarianceHack'];
 export interface WebSocketLike {
   /** 0 connecting, 1 open, 2 closing, 3 closed. */
   readonly readyState: number;
-  send(data: string): void;
+  send(data: string | Uint8Array): void;
+  /** Set to `'arraybuffer'` when a binary codec is used (browsers default to Blobs). */
+  binaryType?: string;
   close(code?: number, reason?: string): void;
   onopen: Handler<unknown> | null;
   onmessage: Handler<{ readonly data: unknown }> | null;

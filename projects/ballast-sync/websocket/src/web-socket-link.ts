@@ -7,6 +7,7 @@ import {
   type ClientFrame,
   type ServerFrame,
 } from './web-socket-frames';
+import type { WebSocketSyncCodec } from './web-socket-codec';
 import type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like';
 import type { ResolvedWebSocketOptions } from './web-socket-sync-transport-options';
 
@@ -63,6 +64,10 @@ export class SocketLink {
   private outageReported = false;
   /** What this connection reported already (reset by a welcome). */
   private readonly reportedKeys = new Set<string>();
+  /** The binary codec the server chose in its welcome (undefined: JSON text). */
+  private binary: WebSocketSyncCodec | undefined;
+  /** Whether the server sends deltas on the current socket (it said so in its welcome). */
+  private deltasOn = false;
 
   constructor(
     private readonly options: ResolvedWebSocketOptions,
@@ -80,6 +85,16 @@ export class SocketLink {
     return this.phase === 'ready';
   }
 
+  /** Whether the server sends deltas on the current socket. */
+  get deltas(): boolean {
+    return this.deltasOn;
+  }
+
+  /** The codec of the current socket: `'json'`, or the binary codec's name. */
+  get codec(): string {
+    return this.binary?.name ?? 'json';
+  }
+
   /** Opens the socket on first use. */
   ensureOpen(): void {
     if (this.phase === 'idle') this.connect();
@@ -88,7 +103,7 @@ export class SocketLink {
   /** Sends a frame when the socket is welcomed; returns whether it went out. */
   send(frame: ClientFrame): boolean {
     if (this.phase !== 'ready' || !this.socket) return false;
-    this.socket.send(JSON.stringify(frame));
+    this.socket.send(this.binary ? this.binary.encode(frame) : JSON.stringify(frame));
     return true;
   }
 
@@ -159,12 +174,21 @@ export class SocketLink {
       return this.lost({ error });
     }
     this.socket = socket;
+    this.binary = undefined;
+    this.deltasOn = false;
+    const { codec, deltas } = this.options;
+    // Binary frames as ArrayBuffers, read synchronously (browsers default to Blobs).
+    if (codec && 'binaryType' in socket) socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
       if (this.socket !== socket) return;
       this.phase = 'handshake';
-      socket.send(
-        JSON.stringify({ type: 'hello', protocol: WIRE_PROTOCOL_VERSION, codec: 'json' }),
-      );
+      const hello: ClientFrame = {
+        type: 'hello',
+        protocol: WIRE_PROTOCOL_VERSION,
+        codecs: codec ? [codec.name, 'json'] : ['json'],
+        features: deltas ? ['delta'] : [],
+      };
+      socket.send(JSON.stringify(hello));
     };
     socket.onmessage = (event) => {
       if (this.socket === socket) this.receive(event.data);
@@ -178,7 +202,7 @@ export class SocketLink {
   }
 
   private receive(data: unknown): void {
-    const frame = readServerFrame(data);
+    const frame = readServerFrame(data, this.binary);
     if ('problem' in frame) {
       this.reportOnce(
         `bad-frame ${frame.problem}`,
@@ -190,7 +214,7 @@ export class SocketLink {
       return;
     }
     if (frame.type === 'welcome') {
-      if (this.phase === 'handshake') this.welcome(frame.protocol);
+      if (this.phase === 'handshake') this.welcome(frame);
       return;
     }
     if (this.phase === 'ready') return this.listener.frame(frame);
@@ -203,7 +227,16 @@ export class SocketLink {
     );
   }
 
-  private welcome(protocol: number): void {
+  private welcome(frame: Extract<ServerFrame, { type: 'welcome' }>): void {
+    const { protocol, codec = 'json', features } = frame;
+    if (codec !== 'json' && codec !== this.options.codec?.name) {
+      return this.stop(
+        ballastError(
+          `the sync server at ${this.options.url} chose codec "${codec}", which this client did not offer: ` +
+            'run the same ballast-sync version on both sides. The transport stopped.',
+        ),
+      );
+    }
     if (protocol !== WIRE_PROTOCOL_VERSION) {
       return this.stop(
         ballastError(
@@ -213,6 +246,9 @@ export class SocketLink {
       );
     }
     this.clearTimer();
+    // From the welcome on, the socket speaks the codec chosen (the welcome itself is JSON).
+    this.binary = codec === 'json' ? undefined : this.options.codec;
+    this.deltasOn = Array.isArray(features) && features.includes('delta');
     this.phase = 'ready';
     this.outageReported = false;
     this.reportedKeys.clear();

@@ -1,4 +1,5 @@
 import { ɵballastError as ballastError } from 'ballast-sync/core';
+import type { WebSocketSyncCodec } from './web-socket-codec';
 import type { WebSocketConstructorLike } from './web-socket-like';
 
 /**
@@ -61,6 +62,18 @@ export interface WebSocketSyncTransportOptions {
    * connection and kind), a protocol mismatch (after which the transport stops).
    */
   onError?: (error: Error) => void;
+  /**
+   * A binary codec for the frames, e.g. `msgpackCodec()` from `ballast-sync/msgpack`; default none: JSON text frames. It is
+   * offered to the server in `hello`, with JSON as the fallback a server that does not speak it
+   * picks.
+   */
+  codec?: WebSocketSyncCodec;
+  /**
+   * Whether to ask the server for deltas (what changed since the previous State) instead of the
+   * whole State after each change (default true). The transport falls back to a full State by
+   * itself whenever a delta does not fit the State it holds.
+   */
+  deltas?: boolean;
 }
 
 /** The options with their defaults applied (internal). */
@@ -71,6 +84,8 @@ export interface ResolvedWebSocketOptions {
   readonly WebSocket: WebSocketConstructorLike | undefined;
   readonly connectTimeoutMs: number;
   readonly onError: ((error: Error) => void) | undefined;
+  readonly codec: WebSocketSyncCodec | undefined;
+  readonly deltas: boolean;
 }
 
 const fail = (message: string): never => {
@@ -86,7 +101,7 @@ export function resolveWebSocketOptions(
 ): ResolvedWebSocketOptions {
   if (options === null || typeof options !== 'object')
     fail('options must be an object, e.g. { url: "wss://example.com/ballast-sync" }.');
-  const { url, token, reconnect, WebSocket, connectTimeoutMs, onError } = options;
+  const { url, token, reconnect, WebSocket, connectTimeoutMs, onError, codec, deltas } = options;
   checkUrl(url);
   if (token !== undefined && typeof token !== 'string' && typeof token !== 'function')
     fail('token must be a string or a function returning one (or a Promise of one).');
@@ -94,6 +109,19 @@ export function resolveWebSocketOptions(
     fail("WebSocket must be a WebSocket constructor, e.g. WebSocket from the 'ws' package.");
   if (onError !== undefined && typeof onError !== 'function')
     fail('onError must be a function (error) => void.');
+  if (
+    codec !== undefined &&
+    (codec === null ||
+      typeof codec.name !== 'string' ||
+      codec.name === 'json' ||
+      typeof codec.encode !== 'function' ||
+      typeof codec.decode !== 'function')
+  )
+    fail(
+      'codec must be a binary codec { name, encode, decode }, e.g. msgpackCodec(); leave it out for JSON.',
+    );
+  if (deltas !== undefined && typeof deltas !== 'boolean')
+    fail(`deltas must be true or false; got ${String(deltas)}.`);
   if (
     connectTimeoutMs !== undefined &&
     (typeof connectTimeoutMs !== 'number' || !(connectTimeoutMs > 0))
@@ -106,6 +134,8 @@ export function resolveWebSocketOptions(
     WebSocket,
     connectTimeoutMs: connectTimeoutMs ?? 10_000,
     onError,
+    codec,
+    deltas: deltas ?? true,
   };
 }
 

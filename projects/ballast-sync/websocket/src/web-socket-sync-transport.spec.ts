@@ -74,7 +74,9 @@ describe('WebSocketSyncTransport', () => {
     const socket = fakes.last();
     expect(socket.url).toBe('ws://sync.test/ballast-sync');
     socket.open();
-    expect(socket.sent).toEqual([{ type: 'hello', protocol: 1, codec: 'json' }]);
+    expect(socket.sent).toEqual([
+      { type: 'hello', protocol: 1, codecs: ['json'], features: ['delta'] },
+    ]);
     expect(a.links).toEqual(['disconnected']);
 
     socket.welcome();

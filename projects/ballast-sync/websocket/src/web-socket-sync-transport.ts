@@ -241,7 +241,15 @@ export class WebSocketSyncTransport implements SyncTransport {
       }
       case 'state':
         // A channel nobody here follows any more: a late frame.
-        return followers?.fanOut(frame.state);
+        if (!followers) return;
+        followers.resyncAsked = false;
+        return followers.fanOut(frame.state);
+      case 'delta':
+        if (followers?.receiveDelta(frame) !== 'gap') return;
+        // Missed or unusable: the State held is kept, and the server sends the whole State.
+        if (!followers.resyncAsked)
+          followers.resyncAsked = this.link.send({ type: 'resync', channel: frame.channel });
+        return;
       case 'error':
         return this.refused(frame, followers);
     }
@@ -275,6 +283,7 @@ export class WebSocketSyncTransport implements SyncTransport {
 
   private linkDown(): void {
     for (const followers of this.channels.values()) {
+      followers.resyncAsked = false;
       for (const participant of followers.participants.values()) participant.joined = 'no';
     }
     for (const channel of [...this.channels.keys()]) this.linkChanged(channel);
