@@ -366,7 +366,10 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
       return this.sendError('rate-limited', `${limit}: this Input was not applied`, details);
     }
     const settle = (check: InputCheck) => {
-      if (check.ok) return host.forward({ ...envelope, input: check.input });
+      if (check.ok)
+        return host.forward(
+          check.input === envelope.input ? envelope : { ...envelope, input: check.input },
+        );
       host.forward({ ...envelope, refused: `invalid-input: ${check.problem}` });
       this.sendError('invalid-input', check.problem, details);
     };

@@ -135,7 +135,9 @@ export async function createSyncServer<P = unknown>(
         refuseUpgrade(socket, 404, `ballast-sync: WebSockets are served on ${path}`);
       return;
     }
-    socket.on('error', () => socket.destroy()); // a client that vanishes mid-handshake
+    // A client that vanishes mid-handshake. Not a closure: one made here would keep this upgrade's
+    // request alive for the socket's whole life (closures of one scope share their variables).
+    socket.on('error', destroySocket);
     if (closing) {
       refusals.record('shutting-down', undefined, 'the server is closing');
       return refuseUpgrade(socket, 503, 'ballast-sync: the server is closing; reconnect later');
@@ -248,4 +250,8 @@ async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> 
   let timer: ReturnType<typeof setTimeout> | undefined;
   await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
+}
+
+function destroySocket(this: Duplex): void {
+  this.destroy();
 }
