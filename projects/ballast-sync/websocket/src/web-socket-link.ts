@@ -156,8 +156,8 @@ export class SocketLink {
     if (typeof Ctor !== 'function') {
       return this.stop(
         ballastError(
-          'WebSocketSyncTransport found no WebSocket (Node 20 has none): pass { WebSocket } from the ' +
-            "'ws' package (import { WebSocket } from 'ws').",
+          'WebSocketSyncTransport found no WebSocket (Node 20 has none): pass the WebSocket class ' +
+            "of the 'ws' package as { WebSocket }.",
         ),
       );
     }

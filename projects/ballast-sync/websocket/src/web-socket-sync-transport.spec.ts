@@ -302,7 +302,7 @@ describe('WebSocketSyncTransport options', () => {
       const subscription = adapter.readStateFromSource('a', 'replica').subscribe();
       expect(reads).toBe(1);
       expect(errors).toEqual([
-        "ballast-sync: WebSocketSyncTransport found no WebSocket (Node 20 has none): pass { WebSocket } from the 'ws' package (import { WebSocket } from 'ws').",
+        "ballast-sync: WebSocketSyncTransport found no WebSocket (Node 20 has none): pass the WebSocket class of the 'ws' package as { WebSocket }.",
       ]);
       expect(transport.stats().socket).toBe('stopped');
       subscription.unsubscribe();

@@ -58,7 +58,7 @@ const HINTS: Readonly<Record<string, string>> = {
  * @example
  * // Browser
  * const transport = new WebSocketSyncTransport({ url: 'wss://example.com/ballast-sync', token: () => auth.token() });
- * // Node 20: import { WebSocket } from 'ws';
+ * // Node 20: the WebSocket class of the ws package
  * const transport = new WebSocketSyncTransport({ url: 'ws://127.0.0.1:8080/ballast-sync', WebSocket });
  * const replica = new DefaultSyncConnection({ clientType: 'replica', adapter: transport.adapterFor('todos') });
  */

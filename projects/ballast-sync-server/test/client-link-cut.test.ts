@@ -2,7 +2,7 @@
 // (two apps, so two sockets) sync through WebSocketSyncTransport (Node `ws`). A TCP proxy between
 // them cuts the link and restores it: Inputs made offline apply locally, reach the Source after
 // the reconnect, and every Input is applied exactly once. Bounded: every wait has a deadline.
-// Run: node --import tsx --test projects/ballast-sync/websocket/test/
+// Run with the server's tests: npm run test:server
 import assert from 'node:assert/strict';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { after, before, test } from 'node:test';
@@ -16,11 +16,7 @@ import {
   type SyncStatus,
 } from 'ballast-sync/core';
 import { WebSocketSyncTransport } from 'ballast-sync/websocket';
-import {
-  createSyncServer,
-  defineSyncChannel,
-  type SyncServer,
-} from '../../../ballast-sync-server/src/public-api.js';
+import { createSyncServer, defineSyncChannel, type SyncServer } from '../src/public-api.js';
 
 type Add = { readonly type: 'Add'; readonly id: string };
 interface Tally {
