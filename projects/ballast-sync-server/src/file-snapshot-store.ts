@@ -1,7 +1,7 @@
 import { ballastError } from './errors.js';
 import { randomBytes } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { type SnapshotStore, type SyncSnapshot } from 'ballast-sync/core';
 import type { SnapshotStoreProvider } from './snapshot-stores.js';
 
@@ -72,6 +72,7 @@ class ChannelFile<S> implements SnapshotStore<S> {
   }
 
   async load(): Promise<SyncSnapshot<S> | undefined> {
+    await this.removeOrphans();
     let text: string;
     try {
       text = await readFile(this.file, 'utf8');
@@ -123,6 +124,25 @@ class ChannelFile<S> implements SnapshotStore<S> {
     this.writing = false;
   }
 
+  /**
+   * Temp files of this channel left by a process that died mid-write (killed, crashed): the
+   * snapshot itself is whole (the rename never happened), only the temp file remains.
+   */
+  private async removeOrphans(): Promise<void> {
+    const prefix = `${basename(this.file)}.`;
+    let names: string[];
+    try {
+      names = await readdir(this.directory);
+    } catch {
+      return; // no directory yet: nothing was ever written
+    }
+    for (const name of names) {
+      const pid = Number(/^(\d+)-[0-9a-f]+\.tmp$/.exec(name.slice(prefix.length))?.[1]);
+      if (!name.startsWith(prefix) || !pid || isRunning(pid)) continue;
+      await rm(join(this.directory, name), { force: true }).catch(() => undefined);
+    }
+  }
+
   private async write(text: string): Promise<void> {
     if (!this.directoryReady) {
       await mkdir(this.directory, { recursive: true });
@@ -136,5 +156,15 @@ class ChannelFile<S> implements SnapshotStore<S> {
       await handle.close();
     }
     await rename(this.temp, this.file);
+  }
+}
+
+/** Whether a process of this machine is alive (a temp file of a live writer is left alone). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
