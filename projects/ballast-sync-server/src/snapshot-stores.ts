@@ -1,7 +1,7 @@
 import { ballastError } from './errors.js';
 import {
   InMemorySnapshotStore,
-  SYNC_PROTOCOL_VERSION,
+  syncSnapshotProblem,
   type SnapshotStore,
   type SyncSnapshot,
 } from 'ballast-sync/core';
@@ -47,23 +47,6 @@ export function isSnapshotStoreProvider(value: unknown): value is SnapshotStoreP
   );
 }
 
-/** What is wrong with a loaded snapshot (the same checks as the core's), or undefined. */
-export function snapshotProblem(value: unknown): string | undefined {
-  const v = value as Partial<SyncSnapshot<unknown>> | null;
-  if (typeof v !== 'object' || v === null) return 'it is not an object';
-  if (v.protocol !== SYNC_PROTOCOL_VERSION)
-    return `it was taken with protocol ${String(v.protocol)}, this library speaks ${SYNC_PROTOCOL_VERSION}`;
-  const acks = v.acks as unknown;
-  if (
-    typeof acks !== 'object' ||
-    acks === null ||
-    !Object.values(acks).every((seq) => Number.isInteger(seq) && (seq as number) >= 0)
-  )
-    return 'acks must map incarnations to whole numbers';
-  if (!('state' in v)) return 'it carries no state';
-  return undefined;
-}
-
 /**
  * Wraps a channel's store: the server loads it itself before the channel starts (a snapshot it
  * cannot use stops `createSyncServer` with a clear error, instead of a Source that silently
@@ -90,7 +73,7 @@ export class TrackedSnapshotStore<S> implements SnapshotStore<S> {
         { cause: error },
       );
     }
-    const problem = snapshot === undefined ? undefined : snapshotProblem(snapshot);
+    const problem = snapshot === undefined ? undefined : syncSnapshotProblem(snapshot);
     if (problem !== undefined) {
       throw ballastError(
         `the snapshot of channel "${this.channel}" is not a SyncSnapshot (${problem}). ` +

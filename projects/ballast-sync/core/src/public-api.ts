@@ -74,6 +74,7 @@ export {
   SYNC_PROTOCOL_VERSION,
   syncedInputProblem,
   syncedStateProblem,
+  syncSnapshotProblem,
 } from './sync/sync-messages';
 export type { SyncedInput, SyncedState, SyncSnapshot } from './sync/sync-messages';
 export type { RetransmitOptions } from './sync/sync-session';

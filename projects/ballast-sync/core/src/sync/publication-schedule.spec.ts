@@ -40,9 +40,9 @@ describe('PublicationSchedule', () => {
     expect(fires).toHaveLength(1);
     const published = performance.now();
     schedule.published();
-    busy(5); // the delivery of that publication (and whatever else this task does)
-    await hop(); // measured: about 5 ms
-    for (let i = 0; i < 10; i++) {
+    busy(12); // the delivery of that publication (and whatever else this task does)
+    await hop(); // measured: about 12 ms, so the next waits about 12 ms more
+    for (let i = 0; i < 3; i++) {
       schedule.request();
       await hop();
     }
@@ -50,20 +50,20 @@ describe('PublicationSchedule', () => {
     const deadline = performance.now() + 1000;
     while (fires.length < 2 && performance.now() < deadline) await hop();
     expect(fires).toHaveLength(2); // …then one publication for all ten requests
-    expect((fires[1] as number) - published).toBeGreaterThanOrEqual(9);
+    expect((fires[1] as number) - published).toBeGreaterThanOrEqual(23);
   });
 
   it('never holds a publication back longer than one frame (16 ms)', async () => {
     const fires: number[] = [];
     const schedule = new PublicationSchedule(() => fires.push(performance.now()));
     schedule.published();
-    busy(40);
+    busy(100); // uncapped, the next publication would wait about 100 ms
     await hop();
     const requested = performance.now();
     schedule.request();
     const deadline = performance.now() + 1000;
     while (fires.length < 1 && performance.now() < deadline) await hop();
-    expect((fires[0] as number) - requested).toBeLessThan(16 + 10); // 10 ms of slack for a busy CI
+    expect((fires[0] as number) - requested).toBeLessThan(16 + 50); // slack for a busy CI
   });
 
   it('fires nothing once stopped', async () => {
