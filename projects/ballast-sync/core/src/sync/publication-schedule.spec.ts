@@ -66,6 +66,26 @@ describe('PublicationSchedule', () => {
     expect((fires[0] as number) - requested).toBeLessThan(16 + 50); // slack for a busy CI
   });
 
+  it('in a hidden page, publishes in the next task even under load (its timers are throttled)', async () => {
+    const page = globalThis as { document?: unknown };
+    page.document = { visibilityState: 'hidden' };
+    try {
+      const fires: number[] = [];
+      const schedule = new PublicationSchedule(() => fires.push(performance.now()));
+      schedule.published();
+      busy(12); // visible, the next publication would wait about 12 ms, with a timer
+      await hop();
+      // Timers never fire from now on: a publication that waited for one would never happen.
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate', 'performance'] });
+      schedule.request();
+      schedule.request(); // coalesced with the first
+      await hop();
+      expect(fires).toHaveLength(1);
+    } finally {
+      delete page.document;
+    }
+  });
+
   it('fires nothing once stopped', async () => {
     let fired = 0;
     const schedule = new PublicationSchedule(() => fired++);

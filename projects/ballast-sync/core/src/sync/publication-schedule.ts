@@ -16,6 +16,10 @@ const MAX_QUIET_MS = 16;
  *   it (until the next task), and leaves at least as long to the app before the next publication,
  *   coalescing every change and acknowledgement meanwhile into it. Publishing then costs at most
  *   about half of the time, however fast Inputs arrive and however many Replicas read the States.
+ * - **In a hidden page** (a background tab, where an elected Source often lives): no quiet wait.
+ *   Browsers throttle a background tab's timers to about once a second (once a minute after a
+ *   while), which would hold every visible tab's Replicas back that long; nothing renders there
+ *   to leave time for, and what arrives while one publication is delivered still joins the next.
  */
 export class PublicationSchedule {
   private requested = false;
@@ -54,7 +58,7 @@ export class PublicationSchedule {
 
   private wait(): void {
     const left = this.quietUntil - performance.now();
-    if (left >= SHORTEST_TIMER_MS) {
+    if (left >= SHORTEST_TIMER_MS && !pageHidden()) {
       const timer = setTimeout(() => this.run(), left);
       this.cancelWait = () => clearTimeout(timer);
     } else {
@@ -66,8 +70,17 @@ export class PublicationSchedule {
     this.cancelWait = undefined;
     if (this.stopped) return;
     if (!this.requested) return;
-    if (performance.now() < this.quietUntil) return this.wait();
+    if (performance.now() < this.quietUntil && !pageHidden()) return this.wait();
     this.requested = false;
     this.fire();
   }
+}
+
+/**
+ * Whether this runs in a page that is hidden (a background tab). Feature-detected: false where
+ * there is no document (Node, workers).
+ */
+function pageHidden(): boolean {
+  const page = (globalThis as { document?: { visibilityState?: unknown } }).document;
+  return page?.visibilityState === 'hidden';
 }
