@@ -1,28 +1,43 @@
 /*
- * Case 2 — in-memory fan-out: one Source and R Replicas on one InMemorySyncAdapter. 10 000 Inputs
- * are sent the way users would: trySend on the Replicas, round-robin, one Input per event-loop turn
- * (setImmediate). After every turn the harness reads every Replica's State signal (what a render
- * pass does); a sample ends when every Replica equals the Source and the Source holds all 10 000.
- * Each Replica's State is a signal fed by `toSignal(observeStates())`, as SyncViewModel has it, so
- * both sides do the same work: R signal reads per turn, against R `computed()` re-reads.
+ * Case 2 — in-memory fan-out: one Source and R Replicas of one channel, each a SyncViewModel in
+ * its own injector (as each component's providers make one), on the default in-memory transport.
+ * 10 000 Inputs are sent the way users would: trySend on the Replicas, round-robin, one Input per
+ * event-loop turn (setImmediate). After every turn the harness reads every Replica's `state`
+ * signal (what a render pass does); a sample ends when every Replica equals the Source and the
+ * Source holds all 10 000. Both sides do the same work: R signal reads per turn, against R
+ * `computed()` re-reads.
  *
  * Baseline: R `computed` signals reading one shared `signal` that receives the same updates, read
  * after every turn in the same loop (what sharing one service costs).
  *
- * Case 2b — round trip of one Input, without coalescing: one Replica sends one Input and the clock
- * stops when every Replica's observed State shows it AND the Source has acknowledged it to the
- * sender (its InputsAcknowledged sync notification); the next Input goes only then. The event
+ * Case 2b — round trip of one Input, without coalescing, on the core (BasicViewModel +
+ * DefaultSyncConnection, observed through observeStates()): one Replica sends one Input and the
+ * clock stops when every Replica's observed State shows it AND the Source has acknowledged it to
+ * the sender (its InputsAcknowledged sync notification); the next Input goes only then. The event
  * loop runs freely meanwhile (the Source publishes in a later task). Baseline: signal.update, then
  * R computed() re-reads.
  */
-import { computed, signal, type Signal, type WritableSignal } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+// First: it loads @angular/compiler, which @angular/common (imported by the library) needs.
+import { rootInjector } from '../lib/angular-node';
+import {
+  computed,
+  Injector,
+  provideZonelessChangeDetection,
+  signal,
+  type EnvironmentInjector,
+  type Signal,
+  type WritableSignal,
+} from '@angular/core';
 import { Bench } from 'tinybench';
 import {
+  fifo,
   InMemorySyncAdapter,
+  type ClientType,
   type DefaultSyncConnection,
 } from '../../projects/ballast-sync/core/src/public-api';
+import { provideSyncViewModel, SyncViewModel } from '../../projects/ballast-sync/src/public-api';
 import {
+  counterHandler,
   syncedCounterViewModel,
   type CounterInput,
   type CounterState,
@@ -78,29 +93,84 @@ interface Acknowledgements {
   changed?: () => void;
 }
 
-class SyncChannel implements FanOut {
-  readonly adapter = new InMemorySyncAdapter<CounterInput, never, CounterState>();
-  readonly source: CounterViewModel;
-  readonly replicas: CounterViewModel[];
-  /** Each Replica's State as SyncViewModel exposes it: a signal fed by observeStates(). */
-  readonly states: Signal<CounterState>[];
-  readonly acks: Acknowledgements[] = [];
+/** The counter as an app writes it: a SyncViewModel whose role its provider picks. */
+class CounterSyncViewModel extends SyncViewModel<CounterInput, never, CounterState> {
+  constructor() {
+    super({
+      name: 'counter',
+      initialState: { count: 0 },
+      inputHandler: counterHandler,
+      inputStrategy: fifo(),
+    });
+  }
+}
+
+/**
+ * Case 2's side: an app (a root injector, zoneless, with the default in-memory transport) whose
+ * Source and R Replicas are SyncViewModels, each in its own injector. Its views are their `state`
+ * signals.
+ */
+class SyncViewModelApp implements FanOut {
+  private readonly root: EnvironmentInjector = rootInjector(
+    [provideZonelessChangeDetection()],
+    'case 2',
+  );
+  private readonly injectors: Injector[] = [];
+  readonly source: CounterSyncViewModel;
+  readonly replicas: CounterSyncViewModel[];
   /** States the Source published (a publication reaches every Replica). */
   published = 0;
 
   constructor(replicaCount: number) {
-    this.source = syncedCounterViewModel(this.adapter, 'source', (connection) =>
-      connection
-        .observeSyncNotifications()
-        .subscribe((n) => n.type === 'StatePublished' && this.published++),
-    );
+    this.source = this.create('source');
+    this.source
+      .observeSyncNotifications()
+      .subscribe((n) => n.type === 'StatePublished' && this.published++);
+    this.replicas = Array.from({ length: replicaCount }, () => this.create('replica'));
+  }
+
+  private create(role: ClientType): CounterSyncViewModel {
+    const injector = Injector.create({
+      providers: provideSyncViewModel(CounterSyncViewModel, { role }),
+      parent: this.root,
+    });
+    this.injectors.push(injector);
+    return injector.get(CounterSyncViewModel);
+  }
+
+  total(): number {
+    return this.source.state().count;
+  }
+
+  send(index: number): void {
+    (this.replicas[index] as CounterSyncViewModel).trySend({ type: 'Increment', by: 1 });
+  }
+
+  readAll(target: number): number {
+    let equal = 0;
+    for (const replica of this.replicas) if (replica.state().count === target) equal++;
+    return equal;
+  }
+
+  dispose(): void {
+    for (const injector of this.injectors) (injector as unknown as { destroy(): void }).destroy();
+    this.root.destroy();
+  }
+}
+
+/** Case 2b's side: core ViewModels on one adapter, with each Replica's acknowledgements watched. */
+class SyncChannel {
+  readonly adapter = new InMemorySyncAdapter<CounterInput, never, CounterState>();
+  readonly source: CounterViewModel;
+  readonly replicas: CounterViewModel[];
+  readonly acks: Acknowledgements[] = [];
+
+  constructor(replicaCount: number) {
+    this.source = syncedCounterViewModel(this.adapter, 'source');
     this.replicas = Array.from({ length: replicaCount }, () =>
       syncedCounterViewModel(this.adapter, 'replica', (connection) =>
         this.acks.push(watchAcknowledgements(connection)),
       ),
-    );
-    this.states = this.replicas.map((replica) =>
-      toSignal(replica.observeStates(), { requireSync: true, manualCleanup: true }),
     );
   }
 
@@ -110,12 +180,6 @@ class SyncChannel implements FanOut {
 
   send(index: number): void {
     (this.replicas[index] as CounterViewModel).trySend({ type: 'Increment', by: 1 });
-  }
-
-  readAll(target: number): number {
-    let equal = 0;
-    for (const state of this.states) if (state().count === target) equal++;
-    return equal;
   }
 
   dispose(): void {
@@ -183,7 +247,7 @@ async function stream(fanOut: FanOut, replicaCount: number): Promise<void> {
 }
 
 async function measure(replicaCount: number): Promise<CaseResult> {
-  const ours = new SyncChannel(replicaCount);
+  const ours = new SyncViewModelApp(replicaCount);
   const base = new SharedSignal(replicaCount);
   for (let i = 0; i < 5; i++) await macrotask(); // every Replica connected and holding the first State
   const samples = quick ? 3 : replicaCount >= 1000 ? 7 : 10;
@@ -241,7 +305,7 @@ async function measure(replicaCount: number): Promise<CaseResult> {
       ),
     }),
     notes:
-      "One Input per event-loop turn, round-robin over the Replicas; after every turn ours reads every Replica's State signal (toSignal(observeStates()), as SyncViewModel), the baseline re-reads every computed(). " +
+      "One Input per event-loop turn, round-robin over the Replicas; after every turn ours reads every Replica's `state` signal (SyncViewModels, each in its own injector, on the default in-memory transport), the baseline re-reads every computed(). " +
       'The Source coalesces the States it publishes: see inputs_per_published_state. In Node, setTimeout(0) is clamped to 1 ms, so a timer-based schedule coalesces far more Inputs per State than a browser would.',
   };
 }
