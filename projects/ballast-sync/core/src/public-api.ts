@@ -45,6 +45,8 @@ export type { BallastLogger } from './engine/logger';
 export { ballastError as ɵballastError } from './engine/errors';
 /** Internal: a setTimeout that any delay (Infinity, past 2^31 - 1 ms) cannot overflow. */
 export { setLongTimeout as ɵsetLongTimeout } from './engine/set-long-timeout';
+/** Internal (for the browser entry points): how publication schedules tell that the page is hidden. */
+export { setPageHiddenCheck as ɵsetPageHiddenCheck } from './sync/publication-schedule';
 
 // Ballast Sync
 export { BallastSyncInterceptor } from './sync/ballast-sync-interceptor';

@@ -1,6 +1,8 @@
 /**
  * @jest-environment node
  */
+// The core's internal schedule, by path: only to check what the transport told it.
+import { PublicationSchedule } from '../../core/src/sync/publication-schedule';
 import { BroadcastChannelSyncTransport } from './broadcast-channel-sync-transport';
 import { FakeBrowser, settle, waitUntil, type FakeTab } from './cross-tab-test-kit.spec-helper';
 
@@ -258,6 +260,36 @@ describe('BroadcastChannelSyncTransport: lifecycle and validation', () => {
       /^ballast-sync: electionFor\("todos"\): the 'elected' role needs Web Locks/,
     );
     warn.mockRestore();
+  });
+
+  it('tells Sources when their tab is hidden, so that they publish without throttled timers', async () => {
+    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const page = globalThis as { document?: { visibilityState: string } };
+    page.document = { visibilityState: 'visible' };
+    const transport = new BroadcastChannelSyncTransport({
+      createBroadcastChannel: () => ({}) as never,
+    });
+    const fires: number[] = [];
+    const schedule = new PublicationSchedule(() => fires.push(performance.now()));
+    const hop = () => new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      schedule.published();
+      const until = performance.now() + 12; // a costly delivery: visible, the next one waits ~12 ms
+      while (performance.now() < until);
+      await hop();
+      page.document.visibilityState = 'hidden';
+      // Timers never fire from now on: a publication that waited for one would never happen.
+      jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate', 'performance'] });
+      schedule.request();
+      await hop();
+      expect(fires).toHaveLength(1);
+    } finally {
+      jest.useRealTimers();
+      schedule.stop();
+      transport.close();
+      delete page.document;
+      warn.mockRestore();
+    }
   });
 
   it('reads no browser global until it is created', async () => {

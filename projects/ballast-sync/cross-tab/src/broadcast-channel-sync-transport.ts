@@ -1,5 +1,6 @@
 import {
   ɵballastError as ballastError,
+  ɵsetPageHiddenCheck as setPageHiddenCheck,
   createConsoleLogger,
   isSyncedInput,
   isSyncedState,
@@ -71,6 +72,9 @@ export class BroadcastChannelSyncTransport implements SyncTransport {
     this.report = (error) =>
       onError(error instanceof Error ? error : ballastError(String(error), { cause: error }));
     this.stopListening = onPageHide(() => this.leavePage());
+    // Its elected Source often runs in a background tab: publishing there must not wait on
+    // timers, which browsers throttle to about once a second.
+    setPageHiddenCheck(documentHidden);
     if (!this.locks) {
       createConsoleLogger().warn(
         'ballast-sync: BroadcastChannelSyncTransport found no Web Locks (navigator.locks: browsers offer it only ' +
@@ -256,6 +260,12 @@ function onPageHide(leave: () => void): () => void {
   };
   page.addEventListener('pagehide', listener);
   return () => page.removeEventListener('pagehide', listener);
+}
+
+/** Whether this page is hidden (a background tab); false where there is no document (workers). */
+function documentHidden(): boolean {
+  const page = (globalThis as { document?: { visibilityState?: unknown } }).document;
+  return page?.visibilityState === 'hidden';
 }
 
 function nativeBroadcastChannel(): (name: string) => BroadcastChannelLike {

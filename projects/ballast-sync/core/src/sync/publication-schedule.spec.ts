@@ -2,7 +2,7 @@
  * @jest-environment node
  */
 import { nextTask } from './next-task';
-import { PublicationSchedule } from './publication-schedule';
+import { PublicationSchedule, setPageHiddenCheck } from './publication-schedule';
 
 /** Resolves in the next task (Node: setImmediate), after every pending microtask. */
 const hop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -67,8 +67,7 @@ describe('PublicationSchedule', () => {
   });
 
   it('in a hidden page, publishes in the next task even under load (its timers are throttled)', async () => {
-    const page = globalThis as { document?: unknown };
-    page.document = { visibilityState: 'hidden' };
+    setPageHiddenCheck(() => true);
     try {
       const fires: number[] = [];
       const schedule = new PublicationSchedule(() => fires.push(performance.now()));
@@ -82,7 +81,7 @@ describe('PublicationSchedule', () => {
       await hop();
       expect(fires).toHaveLength(1);
     } finally {
-      delete page.document;
+      setPageHiddenCheck(() => false);
     }
   });
 

@@ -16,7 +16,8 @@ const MAX_QUIET_MS = 16;
  *   it (until the next task), and leaves at least as long to the app before the next publication,
  *   coalescing every change and acknowledgement meanwhile into it. Publishing then costs at most
  *   about half of the time, however fast Inputs arrive and however many Replicas read the States.
- * - **In a hidden page** (a background tab, where an elected Source often lives): no quiet wait.
+ * - **In a hidden page** (a background tab, where an elected Source often lives, as told by
+ *   {@link setPageHiddenCheck}): no quiet wait.
  *   Browsers throttle a background tab's timers to about once a second (once a minute after a
  *   while), which would hold every visible tab's Replicas back that long; nothing renders there
  *   to leave time for, and what arrives while one publication is delivered still joins the next.
@@ -76,11 +77,14 @@ export class PublicationSchedule {
   }
 }
 
+/** Whether the page is hidden (a background tab). Core reads no browser global: see below. */
+let pageHidden: () => boolean = () => false;
+
 /**
- * Whether this runs in a page that is hidden (a background tab). Feature-detected: false where
- * there is no document (Node, workers).
+ * Internal: how every PublicationSchedule tells that its page is hidden (a background tab), where
+ * browsers throttle timers. The browser entry points set it (the cross-tab transport, whose
+ * elected Source often runs in a background tab); elsewhere (Node, workers) a page is never hidden.
  */
-function pageHidden(): boolean {
-  const page = (globalThis as { document?: { visibilityState?: unknown } }).document;
-  return page?.visibilityState === 'hidden';
+export function setPageHiddenCheck(check: () => boolean): void {
+  pageHidden = check;
 }
