@@ -5,6 +5,7 @@ import {
   CloseCode,
   errorFrame,
   parseClientFrame,
+  PONG_FRAME,
   readClientFrame,
   rebuildEnvelope,
   welcomeFrame,
@@ -39,10 +40,16 @@ export interface ConnectionContext<P> {
   reportError(message: string, error: unknown): void;
   /** Counts a State frame (a snapshot or a delta) handed to a socket. */
   stateSent(kind: 'state' | 'delta'): void;
+  /** Counts a `pong` handed to a socket. */
+  pongSent(): void;
 }
 
 /** The feature a client asks for in `hello` to be sent deltas. */
 const DELTA_FEATURE = 'delta';
+/** The feature of a client that pings (this server answers every `ping`; the welcome says so). */
+const PING_FEATURE = 'ping';
+/** The features this server turns on for a client that asks for them, in `welcome` order. */
+const FEATURES = [DELTA_FEATURE, PING_FEATURE];
 
 /** Error codes that are refusals of the same name in `stats().refused`. */
 const REFUSAL_OF: Partial<Record<ErrorCode, RefusalKind>> = {
@@ -198,6 +205,8 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
           return this.input(frame);
         case 'resync':
           return this.resync(frame);
+        case 'ping':
+          return this.ping();
       }
     } catch (error) {
       // A bug of this server (or of a channel's code) must not take the process down.
@@ -236,19 +245,29 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
     }
     this.helloReceived = true;
     this.deltas = frame.features.includes(DELTA_FEATURE);
+    const features = FEATURES.filter((feature) => frame.features.includes(feature));
     const { serverId, limits, welcomeLimits } = this.context;
     // The welcome is JSON text whatever the codec: a client reads it before it switches.
     if (this.socket.readyState === WebSocket.OPEN)
-      this.socket.send(
-        welcomeFrame(
-          serverId,
-          limits.heartbeatMs,
-          welcomeLimits,
-          codec,
-          this.deltas ? [DELTA_FEATURE] : [],
-        ),
-      );
+      this.socket.send(welcomeFrame(serverId, limits.heartbeatMs, welcomeLimits, codec, features));
     this.codec = wireCodec(codec);
+  }
+
+  /**
+   * A client that heard nothing for a while asks whether the link is alive: it is answered `pong`.
+   * A ping takes a token of the socket's rate limit, as an Input does; over the limit, or while the
+   * client does not read what it was sent, it gets no answer (and nothing piles up here).
+   */
+  private ping(): void {
+    const { limits } = this.context;
+    if (!this.bucket.take())
+      return this.refuse(
+        'rate-limited',
+        `over ${limits.inputsPerSecond} Inputs and pings per second: a ping was not answered`,
+      );
+    if (this.socket.bufferedAmount > limits.maxBufferedBytes) return;
+    this.send(PONG_FRAME);
+    this.context.pongSent();
   }
 
   /** A client that could not apply a delta: it is sent the channel's State in full. */

@@ -19,7 +19,7 @@ export interface HelloFrame {
   readonly protocol: number;
   /** The codecs the client speaks, preferred first (`codecs`, else the single `codec`, else JSON). */
   readonly codecs: readonly string[];
-  /** Optional features the client asks for (`"delta"`); unknown ones are ignored. */
+  /** Optional features the client asks for (`"delta"`, `"ping"`); unknown ones are ignored. */
   readonly features: readonly string[];
 }
 export interface JoinFrame {
@@ -44,7 +44,12 @@ export interface ResyncFrame {
   readonly type: 'resync';
   readonly channel: string;
 }
-export type ClientFrame = HelloFrame | JoinFrame | LeaveFrame | InputFrame | ResyncFrame;
+/** A client that hears nothing from the server asks for a `pong`, to know the link is alive. */
+export interface PingFrame {
+  readonly type: 'ping';
+}
+export type ClientFrame =
+  HelloFrame | JoinFrame | LeaveFrame | InputFrame | ResyncFrame | PingFrame;
 
 /** Every error code of an `error` frame. */
 export const ERROR_CODES = [
@@ -139,12 +144,17 @@ export function readClientFrame(value: unknown): ParsedFrame {
       if (!isId(channel)) return { problem: idProblem('resync.channel') };
       return { frame: { type: 'resync', channel } };
     }
+    case 'ping':
+      return { frame: { type: 'ping' } };
     default:
       return typeof v['type'] === 'string'
         ? { problem: `unknown frame type ${JSON.stringify(v['type'].slice(0, 40))}` }
         : { problem: 'the frame has no string "type"' };
   }
 }
+
+/** The answer to a `ping` (in the socket's codec). */
+export const PONG_FRAME = Object.freeze({ type: 'pong' });
 
 /** The `welcome` frame, answer to `hello` (always JSON text): the codec and features chosen. */
 export function welcomeFrame(

@@ -10,8 +10,9 @@ export interface SyncServerLimits {
   /** Largest frame accepted, in bytes; a larger one closes the socket with 1009. Default 1 MiB. */
   readonly maxFrameBytes: number;
   /**
-   * Input frames per second per connection (token bucket refilled at this rate). An Input over the
-   * limit is refused (acknowledged, never applied) with a `rate-limited` error frame. Default 100.
+   * Input frames per second per connection (token bucket refilled at this rate; a `ping` frame takes
+   * a token too). An Input over the limit is refused (acknowledged, never applied) with a
+   * `rate-limited` error frame; a ping over it is not answered. Default 100.
    */
   readonly inputsPerSecond: number;
   /**

@@ -26,6 +26,8 @@ export interface SyncServerStats {
   readonly stateFramesSent: number;
   /** How many of them were `delta` frames (to clients that asked for deltas). */
   readonly deltaFramesSent: number;
+  /** `pong` frames sent, one per `ping` answered (clients ping only when they hear nothing). */
+  readonly pingsAnswered: number;
   /** Every refusal, by kind (all kinds present, most 0). */
   readonly refused: Readonly<Record<RefusalKind, number>>;
   readonly channels: Readonly<Record<string, ChannelStats>>;
@@ -99,6 +101,7 @@ export async function createSyncServer<P = unknown>(
   let accepted = 0;
   let stateFramesSent = 0;
   let deltaFramesSent = 0;
+  let pingsAnswered = 0;
   let closing: Promise<void> | undefined;
   const welcomeLimits: WelcomeLimits = {
     maxFrameBytes: limits.maxFrameBytes,
@@ -119,6 +122,7 @@ export async function createSyncServer<P = unknown>(
       stateFramesSent++;
       if (kind === 'delta') deltaFramesSent++;
     },
+    pongSent: () => void pingsAnswered++,
   };
   const wss = new WebSocketServer({
     noServer: true,
@@ -228,6 +232,7 @@ export async function createSyncServer<P = unknown>(
       connectionsAccepted: accepted,
       stateFramesSent,
       deltaFramesSent,
+      pingsAnswered,
       refused: refusals.snapshot(),
       channels: Object.fromEntries([...channels].map(([name, host]) => [name, host.stats()])),
     }),

@@ -25,6 +25,7 @@ test('parseClientFrame: every frame type, and one problem for everything else', 
   assert.deepEqual(parseClientFrame('{"type":"resync","channel":"c"}'), {
     frame: { type: 'resync', channel: 'c' },
   });
+  assert.deepEqual(parseClientFrame('{"type":"ping","at":123}'), { frame: { type: 'ping' } });
   assert.deepEqual(
     parseClientFrame('{"type":"join","channel":"c","clientId":"a","role":"spectator","x":1}'),
     {

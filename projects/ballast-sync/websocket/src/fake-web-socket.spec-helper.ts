@@ -18,6 +18,8 @@ export class FakeWebSocket implements WebSocketLike {
   /** Frames the client sent, parsed. */
   readonly sent: Frame[] = [];
   closedByClient: { code?: number; reason?: string } | undefined;
+  /** Whether the client dropped it without a closing handshake (`terminate()`, as `ws` has). */
+  terminated = false;
   onopen: WebSocketLike['onopen'] = null;
   onmessage: WebSocketLike['onmessage'] = null;
   onerror: WebSocketLike['onerror'] = null;
@@ -36,25 +38,45 @@ export class FakeWebSocket implements WebSocketLike {
     this.closedByClient = { code, reason };
   }
 
+  terminate(): void {
+    if (this.readyState >= 2) return;
+    this.readyState = 3;
+    this.terminated = true;
+  }
+
   /** Server side: the socket opens. */
   open(): void {
     this.readyState = 1;
     this.onopen?.({});
   }
 
-  /** Server side: a frame (an object is sent as JSON). */
+  /**
+   * Whether the link is half-open: the socket stays open on both ends, but nothing gets through
+   * either way (a proxy or NAT that lost the connection without closing it).
+   */
+  blackHoled = false;
+
+  /** Server side: a frame (an object is sent as JSON); lost while black-holed. */
   receive(frame: unknown): void {
+    if (this.blackHoled) return;
     this.onmessage?.({ data: typeof frame === 'string' ? frame : JSON.stringify(frame) });
   }
 
-  welcome(): void {
-    this.receive({ type: 'welcome', protocol: 1, serverId: 'fake', heartbeatMs: 30_000 });
+  /** Server side: the welcome, with the features the server turns on (an older server: none). */
+  welcome(features?: readonly string[]): void {
+    this.receive({
+      type: 'welcome',
+      protocol: 1,
+      serverId: 'fake',
+      heartbeatMs: 30_000,
+      ...(features ? { features } : {}),
+    });
   }
 
   /** Opens it and welcomes it. */
-  accept(): void {
+  accept(features?: readonly string[]): void {
     this.open();
-    this.welcome();
+    this.welcome(features);
   }
 
   /** Server side: the socket closes (1006: the network went away). */
@@ -118,6 +140,8 @@ export const addHandler: InputHandler<Add, never, Count> = (input, scope) =>
 export class FakeSyncServer {
   private readonly adapters = new Map<string, InMemorySyncAdapter<Add, never, Count>>();
   readonly sources = new Map<string, BasicViewModel<Add, never, Count>>();
+  /** Whether it answers pings (and says so in its welcome), as a current server does. */
+  pongs = true;
   /** Every Input frame the server received, by channel. */
   readonly inputs: { channel: string; input: { clientId: string; seq: number } }[] = [];
 
@@ -149,6 +173,7 @@ export class FakeSyncServer {
       const frame = JSON.parse(data) as Frame;
       queueMicrotask(() => {
         if (socket.readyState !== 1) return stop();
+        if (socket.blackHoled) return;
         this.answer(socket, frame, followed);
       });
     };
@@ -163,7 +188,10 @@ export class FakeSyncServer {
     const channel = frame['channel'] as string;
     switch (frame.type) {
       case 'hello':
-        return socket.welcome();
+        return socket.welcome(this.pongs ? ['ping'] : undefined);
+      case 'ping':
+        if (this.pongs) socket.receive({ type: 'pong' });
+        return;
       case 'join': {
         socket.receive({
           type: 'joined',

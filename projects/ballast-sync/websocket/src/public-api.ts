@@ -7,8 +7,12 @@ export { WebSocketSyncTransport } from './web-socket-sync-transport';
 export type { WebSocketSyncTransportStats } from './web-socket-sync-transport';
 export type { WebSocketSyncChannelStats } from './channel-followers';
 export type { WebSocketSyncSocketState } from './web-socket-link';
-export { WEB_SOCKET_RECONNECT_DEFAULTS } from './web-socket-sync-transport-options';
+export {
+  WEB_SOCKET_LIVENESS_DEFAULTS,
+  WEB_SOCKET_RECONNECT_DEFAULTS,
+} from './web-socket-sync-transport-options';
 export type {
+  WebSocketLivenessOptions,
   WebSocketReconnectOptions,
   WebSocketSyncToken,
   WebSocketSyncTransportOptions,

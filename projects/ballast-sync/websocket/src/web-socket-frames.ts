@@ -7,6 +7,12 @@ export const WIRE_PROTOCOL_VERSION = 1;
 /** Close code: the server speaks another protocol version (the reason says which). */
 export const CLOSE_PROTOCOL_MISMATCH = 4000;
 
+/** The feature a client asks for in `hello` to be sent deltas (docs/PROTOCOL.md, Deltas). */
+export const DELTA_FEATURE = 'delta';
+
+/** The feature of a server that answers `ping` frames (docs/PROTOCOL.md, Liveness). */
+export const PING_FEATURE = 'ping';
+
 /** A frame this client sends (docs/PROTOCOL.md, "Client → server"). */
 export type ClientFrame =
   | {
@@ -16,6 +22,8 @@ export type ClientFrame =
       readonly features: readonly string[];
     }
   | { readonly type: 'resync'; readonly channel: string }
+  /** Asks the server for a `pong` (only when its welcome listed the feature `"ping"`). */
+  | { readonly type: 'ping' }
   | {
       readonly type: 'join';
       readonly channel: string;
@@ -43,6 +51,8 @@ export type ServerFrame =
     }
   | { readonly type: 'state'; readonly channel: string; readonly state: SyncedState<unknown> }
   | DeltaFrame
+  /** The answer to a `ping`. */
+  | { readonly type: 'pong' }
   | {
       readonly type: 'error';
       readonly code: string;
@@ -118,6 +128,8 @@ export function readServerFrame(
       if (!Array.isArray(frame['ops'])) return bad('without ops');
       return frame as unknown as ServerFrame;
     }
+    case 'pong':
+      return { type: 'pong' };
     case 'error':
       if (!isName(frame['code'])) return bad('without a code');
       if (

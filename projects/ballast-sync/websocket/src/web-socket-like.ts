@@ -15,6 +15,11 @@ export interface WebSocketLike {
   /** Set to `'arraybuffer'` when a binary codec is used (browsers default to Blobs). */
   binaryType?: string;
   close(code?: number, reason?: string): void;
+  /**
+   * Drops the connection at once, without a closing handshake (`ws` has it; browsers do not): used
+   * when the server stopped answering, where a close would wait for an answer that never comes.
+   */
+  terminate?(): void;
   onopen: Handler<unknown> | null;
   onmessage: Handler<{ readonly data: unknown }> | null;
   onerror: Handler<unknown> | null;

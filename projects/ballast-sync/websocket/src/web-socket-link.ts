@@ -1,7 +1,13 @@
 import { ɵballastError as ballastError } from 'ballast-sync/core';
+import { LivenessCheck } from './liveness-check';
 import { ReconnectBackoff } from './reconnect-backoff';
+import { describeLoss, httpStatus, tokenProblem, type Loss } from './socket-loss';
+import { socketUrl } from './socket-url';
+import { listenForWakeSignals } from './wake-signals';
 import {
   CLOSE_PROTOCOL_MISMATCH,
+  DELTA_FEATURE,
+  PING_FEATURE,
   readServerFrame,
   WIRE_PROTOCOL_VERSION,
   type ClientFrame,
@@ -28,8 +34,8 @@ export type WebSocketSyncSocketState =
 export interface SocketLinkListener {
   /** The server welcomed a new socket: (re-)join everything. */
   welcomed(): void;
-  /** A frame after the welcome. */
-  frame(frame: Exclude<ServerFrame, { type: 'welcome' }>): void;
+  /** A frame after the welcome (a `pong` only counts as a sign of life: it is not passed on). */
+  frame(frame: Exclude<ServerFrame, { type: 'welcome' | 'pong' }>): void;
   /** The socket is gone (or never came): every participant is disconnected. */
   down(): void;
 }
@@ -37,19 +43,12 @@ export interface SocketLinkListener {
 /** Closes that mean "this client did something wrong or should slow down": the wait keeps growing. */
 const GROWING_CLOSE_CODES = new Set([1008, 1009, 1013, 4001]);
 
-interface Loss {
-  readonly code?: number;
-  readonly reason?: string;
-  /** The error seen on the socket, or why the attempt failed before there was one. */
-  readonly error?: unknown;
-  readonly timedOut?: boolean;
-  /** Why the attempt failed before a socket was created (a token problem). */
-  readonly problem?: string;
-}
-
 /**
  * The transport's one socket (internal): opens it (token, URL, hello/welcome), reconnects with
- * backoff, and reports problems once rather than on every attempt.
+ * backoff, and reports problems once rather than on every attempt. While welcomed, a
+ * {@link LivenessCheck} pings a silent server and gives the socket up when nothing answers; while
+ * waiting to reconnect, the browser's `online` event (or the page becoming visible again) makes
+ * the next attempt at once.
  */
 export class SocketLink {
   private phase: WebSocketSyncSocketState = 'idle';
@@ -68,6 +67,10 @@ export class SocketLink {
   private binary: WebSocketSyncCodec | undefined;
   /** Whether the server sends deltas on the current socket (it said so in its welcome). */
   private deltasOn = false;
+  /** Pings a silent server (on a welcomed socket whose server answers pings). */
+  private liveness: LivenessCheck | undefined;
+  /** Removes the `online` / `visibilitychange` listeners (set from the first attempt on). */
+  private unlistenWake: (() => void) | undefined;
 
   constructor(
     private readonly options: ResolvedWebSocketOptions,
@@ -97,7 +100,9 @@ export class SocketLink {
 
   /** Opens the socket on first use. */
   ensureOpen(): void {
-    if (this.phase === 'idle') this.connect();
+    if (this.phase !== 'idle') return;
+    this.unlistenWake = listenForWakeSignals(() => this.wake());
+    this.connect();
   }
 
   /** Sends a frame when the socket is welcomed; returns whether it went out. */
@@ -119,7 +124,20 @@ export class SocketLink {
     this.phase = 'closed';
     this.attempt++;
     this.clearTimer();
+    this.unlisten();
     this.dropSocket(1000, 'client closed');
+  }
+
+  /**
+   * The network is back, or the page is visible again: a link waiting to reconnect tries at once
+   * (and its backoff starts over); a welcomed one pings, to find out soon if it died meanwhile.
+   */
+  private wake(): void {
+    if (this.phase === 'ready') return this.liveness?.probe();
+    if (this.phase !== 'waiting') return; // an attempt runs (with its timeout), or it is over
+    this.clearTimer();
+    this.backoff?.reset();
+    this.connect();
   }
 
   private connect(): void {
@@ -176,7 +194,7 @@ export class SocketLink {
     this.socket = socket;
     this.binary = undefined;
     this.deltasOn = false;
-    const { codec, deltas } = this.options;
+    const { codec, deltas, liveness } = this.options;
     // Binary frames as ArrayBuffers, read synchronously (browsers default to Blobs).
     if (codec && 'binaryType' in socket) socket.binaryType = 'arraybuffer';
     socket.onopen = () => {
@@ -186,12 +204,14 @@ export class SocketLink {
         type: 'hello',
         protocol: WIRE_PROTOCOL_VERSION,
         codecs: codec ? [codec.name, 'json'] : ['json'],
-        features: deltas ? ['delta'] : [],
+        features: [...(deltas ? [DELTA_FEATURE] : []), ...(liveness ? [PING_FEATURE] : [])],
       };
       socket.send(JSON.stringify(hello));
     };
     socket.onmessage = (event) => {
-      if (this.socket === socket) this.receive(event.data);
+      if (this.socket !== socket) return;
+      this.liveness?.heard();
+      this.receive(event.data);
     };
     socket.onerror = (event) => {
       if (this.socket === socket) this.lastSocketError = event;
@@ -217,6 +237,7 @@ export class SocketLink {
       if (this.phase === 'handshake') this.welcome(frame);
       return;
     }
+    if (frame.type === 'pong') return; // a sign of life, heard already
     if (this.phase === 'ready') return this.listener.frame(frame);
     if (frame.type === 'error') return this.reportServerError(frame);
     this.reportOnce(
@@ -248,8 +269,24 @@ export class SocketLink {
     this.clearTimer();
     // From the welcome on, the socket speaks the codec chosen (the welcome itself is JSON).
     this.binary = codec === 'json' ? undefined : this.options.codec;
-    this.deltasOn = Array.isArray(features) && features.includes('delta');
+    const on = Array.isArray(features) ? features : [];
+    this.deltasOn = on.includes(DELTA_FEATURE);
     this.phase = 'ready';
+    // An older server does not answer pings (it would call them bad frames): it is not pinged.
+    const { liveness } = this.options;
+    if (liveness && on.includes(PING_FEATURE)) {
+      this.liveness = new LivenessCheck(
+        liveness,
+        () => {
+          try {
+            this.send({ type: 'ping' });
+          } catch {
+            // The socket is closing: its close event follows.
+          }
+        },
+        () => this.lost({ unanswered: liveness.timeoutMs }),
+      );
+    }
     this.outageReported = false;
     this.reportedKeys.clear();
     this.listener.welcomed();
@@ -270,7 +307,8 @@ export class SocketLink {
     const wasReady = this.phase === 'ready';
     const socketError = this.lastSocketError;
     this.clearTimer();
-    this.dropSocket(1000, 'reconnecting');
+    // A server that does not answer gets no closing handshake (`ws` would wait 30 s for one).
+    this.dropSocket(1000, 'reconnecting', loss.timedOut || loss.unanswered !== undefined);
     this.listener.down();
     if (loss.code === CLOSE_PROTOCOL_MISMATCH) {
       return this.stop(
@@ -310,90 +348,35 @@ export class SocketLink {
     this.phase = 'stopped';
     this.attempt++;
     this.clearTimer();
+    this.unlisten();
     this.dropSocket(1000, 'stopped');
     this.listener.down();
     this.report(error);
   }
 
-  private dropSocket(code: number, reason: string): void {
+  private dropSocket(code: number, reason: string, unresponsive = false): void {
+    this.liveness?.stop();
+    this.liveness = undefined;
     const socket = this.socket;
     this.socket = undefined;
     if (!socket) return;
     // No-op handlers rather than null: `ws` throws on an 'error' event nobody listens to.
     socket.onopen = socket.onmessage = socket.onclose = () => undefined;
     socket.onerror = () => undefined;
-    if (socket.readyState <= 1) socket.close(code, reason);
+    if (socket.readyState > 1) return;
+    if (unresponsive && typeof socket.terminate === 'function') socket.terminate();
+    else socket.close(code, reason);
+  }
+
+  private unlisten(): void {
+    this.unlistenWake?.();
+    this.unlistenWake = undefined;
   }
 
   private clearTimer(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
-}
-
-/** The URL to open: `base` (a path resolved against the page), ws(s) scheme, `?token=`. */
-function socketUrl(base: string, token: string | undefined): string {
-  let url: URL;
-  if (base.startsWith('/')) {
-    const page = (globalThis as { location?: { href?: string } }).location?.href;
-    if (!page) {
-      throw ballastError(
-        `WebSocketSyncTransport: url "${base}" is a path, and there is no page to resolve it against ` +
-          '(outside a browser): give an absolute ws:// or wss:// URL.',
-      );
-    }
-    url = new URL(base, page);
-  } else {
-    url = new URL(base);
-  }
-  if (url.protocol === 'http:') url.protocol = 'ws:';
-  if (url.protocol === 'https:') url.protocol = 'wss:';
-  if (token) url.searchParams.set('token', token);
-  return url.toString();
-}
-
-function describeLoss(
-  url: string,
-  loss: Loss,
-  status: number | undefined,
-  socketError: unknown,
-  wasReady: boolean,
-): string {
-  if (status === 401) {
-    return `the sync server at ${url} refused the token (HTTP 401): give a valid token (options.token).`;
-  }
-  if (loss.problem !== undefined)
-    return `could not connect to the sync server at ${url}: ${loss.problem}.`;
-  if (loss.timedOut) return `the sync server at ${url} did not welcome this client in time.`;
-  if (loss.error !== undefined) {
-    return `could not connect to the sync server at ${url} (${messageOf(loss.error)}).`;
-  }
-  const why = `close code ${loss.code ?? 'none'}${loss.reason ? `: ${loss.reason}` : ''}`;
-  if (loss.code === 1009)
-    return `the sync server at ${url} closed the socket: a frame was too large (${why}).`;
-  if (loss.code === 1008)
-    return `the sync server at ${url} closed the socket for repeated bad frames (${why}).`;
-  if (wasReady) return `the connection to the sync server at ${url} was lost (${why}).`;
-  const detail = socketError === undefined ? '' : `, ${messageOf(socketError)}`;
-  return `could not connect to the sync server at ${url} (${why}${detail}).`;
-}
-
-/** The HTTP status of a refused upgrade, when the WebSocket tells it (`ws` does, browsers do not). */
-function httpStatus(error: unknown): number | undefined {
-  const match = /Unexpected server response: (\d{3})/.exec(messageOf(error));
-  return match ? Number(match[1]) : undefined;
-}
-
-function messageOf(error: unknown): string {
-  if (error === undefined || error === null) return 'no details';
-  const e = error as { message?: unknown; error?: { message?: unknown } };
-  if (typeof e.message === 'string' && e.message !== '') return e.message;
-  if (typeof e.error?.message === 'string') return e.error.message;
-  return String((error as { type?: unknown }).type ?? error);
-}
-
-function tokenProblem(error: unknown): string {
-  return `the token function failed (${messageOf(error)}); it is called again on the next attempt`;
 }
 
 function isPromiseLike(value: unknown): value is PromiseLike<unknown> {

@@ -31,6 +31,28 @@ export const WEB_SOCKET_RECONNECT_DEFAULTS: WebSocketReconnectOptions = Object.f
   jitter: 0.5,
 });
 
+/**
+ * How the transport finds out that a connection died although its socket still looks open (a
+ * proxy or NAT that dropped it without a word; browsers cannot see WebSocket pings): after
+ * `pingAfterMs` without any frame from the server it sends a `ping` frame, and when nothing at all
+ * arrives within `timeoutMs` after it, it closes the socket and reconnects (with the `reconnect`
+ * backoff); the ViewModels say `'disconnected'` meanwhile. Any frame received counts as a sign of
+ * life, so a busy connection never pings. Only with a server that said in its `welcome` that it
+ * answers pings (docs/PROTOCOL.md); an older server is not pinged.
+ */
+export interface WebSocketLivenessOptions {
+  /** Silence from the server, in ms, after which a ping is sent (default 15 000). */
+  readonly pingAfterMs: number;
+  /** How long after a ping, in ms, the transport waits for any frame before it reconnects (default 10 000). */
+  readonly timeoutMs: number;
+}
+
+/** The liveness options that are not given. */
+export const WEB_SOCKET_LIVENESS_DEFAULTS: WebSocketLivenessOptions = Object.freeze({
+  pingAfterMs: 15_000,
+  timeoutMs: 10_000,
+});
+
 /** Options of {@link WebSocketSyncTransport}. */
 export interface WebSocketSyncTransportOptions {
   /**
@@ -74,6 +96,12 @@ export interface WebSocketSyncTransportOptions {
    * itself whenever a delta does not fit the State it holds.
    */
   deltas?: boolean;
+  /**
+   * How a connection that died silently is found out (see {@link WebSocketLivenessOptions}; the
+   * ones not given keep their defaults), or `false` to rely on the operating system alone (which
+   * may take minutes).
+   */
+  liveness?: Partial<WebSocketLivenessOptions> | false;
 }
 
 /** The options with their defaults applied (internal). */
@@ -86,6 +114,7 @@ export interface ResolvedWebSocketOptions {
   readonly onError: ((error: Error) => void) | undefined;
   readonly codec: WebSocketSyncCodec | undefined;
   readonly deltas: boolean;
+  readonly liveness: WebSocketLivenessOptions | false;
 }
 
 const fail = (message: string): never => {
@@ -101,7 +130,8 @@ export function resolveWebSocketOptions(
 ): ResolvedWebSocketOptions {
   if (options === null || typeof options !== 'object')
     fail('options must be an object, e.g. { url: "wss://example.com/ballast-sync" }.');
-  const { url, token, reconnect, WebSocket, connectTimeoutMs, onError, codec, deltas } = options;
+  const { url, token, reconnect, WebSocket, connectTimeoutMs, onError, codec, deltas, liveness } =
+    options;
   checkUrl(url);
   if (token !== undefined && typeof token !== 'string' && typeof token !== 'function')
     fail('token must be a string or a function returning one (or a Promise of one).');
@@ -136,6 +166,7 @@ export function resolveWebSocketOptions(
     onError,
     codec,
     deltas: deltas ?? true,
+    liveness: resolveLiveness(liveness),
   };
 }
 
@@ -177,5 +208,34 @@ function resolveReconnect(
     );
   if (typeof jitter !== 'number' || !(jitter >= 0 && jitter <= 1))
     fail(`reconnect.jitter must be a number from 0 to 1; got ${String(jitter)}.`);
+  return Object.freeze(resolved);
+}
+
+/** The longest delay a timer takes (setTimeout fires at once beyond it). */
+const MAX_TIMER_MS = 2_147_483_647;
+
+function resolveLiveness(
+  liveness: WebSocketSyncTransportOptions['liveness'],
+): WebSocketLivenessOptions | false {
+  if (liveness === false) return false;
+  if (liveness === undefined) return WEB_SOCKET_LIVENESS_DEFAULTS;
+  if (liveness === null || typeof liveness !== 'object')
+    fail(
+      `liveness must be false or an object { pingAfterMs?, timeoutMs? }; got ${String(liveness)}.`,
+    );
+  const known = Object.keys(WEB_SOCKET_LIVENESS_DEFAULTS);
+  for (const key of Object.keys(liveness as object)) {
+    if (!known.includes(key))
+      fail(`liveness has no option "${key}"; its options are ${known.join(' and ')}.`);
+  }
+  const resolved = { ...WEB_SOCKET_LIVENESS_DEFAULTS, ...(liveness as object) };
+  for (const key of known as (keyof WebSocketLivenessOptions)[]) {
+    const value = resolved[key];
+    if (typeof value !== 'number' || !(value > 0 && value <= MAX_TIMER_MS))
+      fail(
+        `liveness.${key} must be a number of ms > 0 (at most ${MAX_TIMER_MS}); got ${String(value)}. ` +
+          'Give liveness: false to turn the check off.',
+      );
+  }
   return Object.freeze(resolved);
 }

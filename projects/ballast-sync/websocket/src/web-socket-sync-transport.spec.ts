@@ -75,7 +75,7 @@ describe('WebSocketSyncTransport', () => {
     expect(socket.url).toBe('ws://sync.test/ballast-sync');
     socket.open();
     expect(socket.sent).toEqual([
-      { type: 'hello', protocol: 1, codecs: ['json'], features: ['delta'] },
+      { type: 'hello', protocol: 1, codecs: ['json'], features: ['delta', 'ping'] },
     ]);
     expect(a.links).toEqual(['disconnected']);
 

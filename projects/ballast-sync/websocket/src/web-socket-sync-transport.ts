@@ -48,12 +48,18 @@ const HINTS: Readonly<Record<string, string>> = {
  * with backoff and jitter (re-reading the token) and joins them all again. A State arrives once
  * per channel and socket, and reaches every local participant of that channel.
  *
+ * A connection that died without a close (a proxy or NAT dropped it) is found out: after
+ * `liveness.pingAfterMs` without a frame the transport pings, and without an answer it reconnects.
+ * When the browser goes `online`, or the page becomes visible again, a transport waiting to
+ * reconnect tries at once.
+ *
  * Offline, a Replica keeps applying its Inputs locally (up to its `maxPendingInputs`) and its
  * status says `'disconnected'`; once it is joined again the core re-sends what the Source has not
  * acknowledged, and each Input is applied exactly once.
  *
  * No global is read at import: `WebSocket` (and `location`, for a `url` that is a path) when the
- * first socket opens.
+ * first socket opens, and the `online` / `visibilitychange` listeners (where there are such
+ * events: not in Node) are added on first use and removed by `close()`.
  *
  * @example
  * // Browser
@@ -230,7 +236,7 @@ export class WebSocketSyncTransport implements SyncTransport {
     }
   }
 
-  private receive(frame: Exclude<ServerFrame, { type: 'welcome' }>): void {
+  private receive(frame: Exclude<ServerFrame, { type: 'welcome' | 'pong' }>): void {
     const followers = 'channel' in frame ? this.channels.get(frame.channel ?? '') : undefined;
     switch (frame.type) {
       case 'joined': {

@@ -1,0 +1,190 @@
+// Liveness over real sockets on 127.0.0.1 (docs/PROTOCOL.md, Liveness): the `ping` feature is
+// negotiated in hello, pings are answered within the rate limit, and a WebSocketSyncTransport
+// behind a half-open link (a TCP proxy that silently stops forwarding, closing nothing) finds out,
+// reconnects once the proxy forwards again, and loses or doubles no Input. Bounded: every wait
+// has a deadline. Run with the server's tests: npm run test:server
+import assert from 'node:assert/strict';
+import { pack } from 'msgpackr';
+import { after, before, test } from 'node:test';
+import { WebSocket } from 'ws';
+import { WebSocketSyncTransport } from 'ballast-sync/websocket';
+import { createSyncServer, type SyncServer } from '../src/public-api.js';
+import { counterChannel } from './helpers/counter-channel.js';
+import { halfOpenProxy, type HalfOpenProxy } from './helpers/half-open-proxy.js';
+import { counterClient, recordingLogger } from './helpers/replicas.js';
+import { TestClient } from './helpers/test-client.js';
+import { sleep, until } from './helpers/wait.js';
+
+const T = { timeout: 30_000 };
+let server: SyncServer;
+let proxy: HalfOpenProxy;
+const counter = counterChannel();
+const url = () => `ws://127.0.0.1:${server.port}/ballast-sync`;
+
+before(async () => {
+  server = await createSyncServer({
+    port: 0,
+    host: '127.0.0.1',
+    channels: { counter },
+    logger: recordingLogger(),
+  });
+  proxy = await halfOpenProxy(server.port);
+});
+after(async () => {
+  await proxy.close();
+  await server.close({ graceMs: 1000 });
+});
+
+test(
+  'negotiation: a client that lists "ping" is told the server answers pings; others are not',
+  T,
+  async () => {
+    const welcomeOf = async (features?: string[]) => {
+      const client = await TestClient.connect(url(), {
+        hello: { type: 'hello', protocol: 1, ...(features ? { features } : {}) },
+      });
+      const welcome = await client.next((f) => f['type'] === 'welcome');
+      client.socket.close();
+      return welcome['features'];
+    };
+    assert.deepEqual(await welcomeOf(['delta', 'ping']), ['delta', 'ping']);
+    assert.deepEqual(await welcomeOf(['ping', 'teleport']), ['ping']);
+    assert.deepEqual(await welcomeOf(['delta']), ['delta']); // a client of before pings
+    assert.deepEqual(await welcomeOf(), []);
+  },
+);
+
+test('a ping is answered with a pong, in the socket’s codec, and counted', T, async () => {
+  const before = server.stats().pingsAnswered;
+  const json = await TestClient.connect(url(), {
+    hello: { type: 'hello', protocol: 1, features: ['ping'] },
+  });
+  json.send({ type: 'ping' });
+  await json.next((f) => f['type'] === 'pong');
+  const msgpack = await TestClient.connect(url(), {
+    hello: { type: 'hello', protocol: 1, codecs: ['msgpack'], features: ['ping'] },
+  });
+  msgpack.sendRaw(pack({ type: 'ping' }), true);
+  await msgpack.next((f) => f['type'] === 'pong'); // the test client unpacks binary frames
+  assert.equal(server.stats().pingsAnswered, before + 2);
+  for (const client of [json, msgpack]) client.socket.close();
+});
+
+test(
+  'pings take tokens of the rate limit: a flood gets no more pongs than the bucket holds, and no error frames',
+  T,
+  async () => {
+    const strict = await createSyncServer({
+      port: 0,
+      host: '127.0.0.1',
+      channels: { counter: counterChannel() },
+      limits: { inputsPerSecond: 5, inputBurst: 4 },
+      logger: recordingLogger(),
+    });
+    const before = strict.stats();
+    const client = await TestClient.connect(`ws://127.0.0.1:${strict.port}/ballast-sync`, {
+      hello: { type: 'hello', protocol: 1, features: ['ping'] },
+    });
+    const handled = () =>
+      strict.stats().pingsAnswered -
+      before.pingsAnswered +
+      strict.stats().refused['rate-limited'] -
+      before.refused['rate-limited'];
+    const startedAt = Date.now();
+    for (let i = 0; i < 200; i++) client.send({ type: 'ping' });
+    await until(() => handled() === 200, 'every ping answered or refused');
+    const seconds = (Date.now() - startedAt) / 1000;
+    await sleep(100);
+    const pongs = client.frames.filter((f) => f['type'] === 'pong').length;
+    // inputBurst 4 at once, plus what 5 per second refilled meanwhile.
+    assert.ok(pongs >= 4 && pongs <= 4 + Math.ceil(5 * seconds), `${pongs} pongs in ${seconds} s`);
+    assert.equal(strict.stats().pingsAnswered - before.pingsAnswered, pongs);
+    assert.equal(
+      strict.stats().refused['rate-limited'] - before.refused['rate-limited'],
+      200 - pongs,
+    );
+    assert.deepEqual(client.errors(), []); // a refused ping costs the server no frame
+    // The bucket refills: the socket stayed open, and a ping a second later is answered.
+    await sleep(1000);
+    client.send({ type: 'ping' });
+    await until(
+      () => client.frames.filter((f) => f['type'] === 'pong').length === pongs + 1,
+      'a pong after the refill',
+    );
+    client.socket.close();
+    await strict.close({ graceMs: 1000 });
+  },
+);
+
+test(
+  'behind a half-open link: the client finds out within its liveness timeout, reconnects once the link forwards again, and every Input reaches the Source once',
+  T,
+  async () => {
+    const liveness = { pingAfterMs: 200, timeoutMs: 300 };
+    const errors: string[] = [];
+    const app = (withLiveness: boolean) =>
+      new WebSocketSyncTransport({
+        url: `ws://127.0.0.1:${proxy.port}/ballast-sync`,
+        WebSocket,
+        reconnect: { initialDelayMs: 20, maxDelayMs: 200, jitter: 0.5 },
+        connectTimeoutMs: 400, // attempts into the black hole
+        liveness: withLiveness ? liveness : false,
+        onError: (error) => errors.push(error.message),
+      });
+    const transports = [app(true), app(false)];
+    const replica = counterClient(transports[0] as WebSocketSyncTransport, 'replica');
+    // Without the liveness check, as before it existed: nothing tells it the link is dead.
+    const blind = counterClient(transports[1] as WebSocketSyncTransport, 'spectator');
+    const handledBefore = counter.handled.length;
+    const count = () => replica.vm.getCurrentState().count;
+    try {
+      await until(
+        () => replica.status() === 'connected' && blind.status() === 'connected',
+        'connected',
+      );
+      for (let i = 0; i < 10; i++) replica.vm.trySend({ type: 'Add', id: `before-${i}`, by: 1 });
+      await until(() => blind.vm.getCurrentState().count === 10, 'the Spectator at 10');
+
+      // A quiet, healthy link: pinged and answered, never taken for dead.
+      const accepted = server.stats().connectionsAccepted;
+      const pongs = server.stats().pingsAnswered;
+      await sleep(4 * liveness.pingAfterMs);
+      assert.ok(server.stats().pingsAnswered - pongs >= 2, 'the quiet client pinged');
+      assert.equal(server.stats().connectionsAccepted, accepted, 'no reconnect');
+      assert.equal(replica.status(), 'connected');
+
+      proxy.stall();
+      const stalledAt = Date.now();
+      for (let i = 0; i < 20; i++) replica.vm.trySend({ type: 'Add', id: `during-${i}`, by: 1 });
+      await until(() => count() === 30, 'the Inputs applied locally');
+      await until(() => replica.status() === 'disconnected', 'the dead link found out', 5000);
+      const foundAfter = Date.now() - stalledAt;
+      // At most pingAfterMs of silence, then timeoutMs after the ping (and room for a busy machine).
+      assert.ok(foundAfter <= liveness.pingAfterMs + liveness.timeoutMs + 1000, `${foundAfter} ms`);
+      assert.equal(blind.status(), 'connected', 'without liveness, the dead link looks fine');
+      await sleep(1000); // attempts that vanish into the black hole, each timed out
+      assert.equal(replica.status(), 'disconnected');
+      assert.equal(counter.handled.length - handledBefore, 10, 'nothing got through the stall');
+
+      proxy.resume();
+      await until(() => replica.status() === 'connected', 'reconnected', 5000);
+      await replica.connection.whenSynced?.();
+      await until(() => count() === 30, 'the replica at 30');
+      const handled = counter.handled.slice(handledBefore).map((input) => input.id);
+      assert.equal(handled.length, 30, 'the Source handled each Input once');
+      assert.equal(new Set(handled).size, 30);
+      assert.ok(Object.values(replica.vm.getCurrentState().applied).every((n) => n === 1));
+      // The blind Spectator still sits on its dead socket, stale and 'connected'.
+      assert.equal(blind.status(), 'connected');
+      assert.equal(blind.vm.getCurrentState().count, 10);
+      // The outage was reported once (attempts that time out), not once per attempt.
+      assert.ok(
+        errors.length === 1 && /did not welcome this client in time/.test(errors[0] ?? ''),
+        errors.join('\n'),
+      );
+    } finally {
+      for (const client of [replica, blind]) client.vm.clear();
+      for (const transport of transports) transport.close();
+    }
+  },
+);
