@@ -47,6 +47,9 @@ export { ballastError as ɵballastError } from './engine/errors';
 export { setLongTimeout as ɵsetLongTimeout } from './engine/set-long-timeout';
 /** Internal (for the browser entry points): how publication schedules tell that the page is hidden. */
 export { setPageHiddenCheck as ɵsetPageHiddenCheck } from './sync/publication-schedule';
+/** Internal (for the Angular layer): a ViewModel's one State listener, without subscriptions. */
+export { watchStates as ɵwatchStates } from './engine/basic-view-model';
+export type { StateWatcher as ɵStateWatcher } from './engine/basic-view-model';
 
 // Ballast Sync
 export { BallastSyncInterceptor } from './sync/ballast-sync-interceptor';
@@ -58,6 +61,9 @@ export type {
   SyncStatus,
 } from './sync/sync-connection';
 export { DefaultSyncConnection } from './sync/default-sync-connection';
+/** Internal (for the Angular layer): a connection's one status and notification listener. */
+export { watchConnection as ɵwatchConnection } from './sync/default-sync-connection';
+export type { ConnectionWatcher as ɵConnectionWatcher } from './sync/connection-streams';
 export type { DefaultSyncConnectionOptions } from './sync/sync-connection-options';
 export { InMemorySnapshotStore } from './sync/snapshot-store';
 export type { SnapshotStore } from './sync/snapshot-store';

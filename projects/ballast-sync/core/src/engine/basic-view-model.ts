@@ -6,7 +6,7 @@ import { InputQueue, type InputItem, type InputQueueHost, type InputSource } fro
 import { fifo } from './input-strategy';
 import type { BallastInterceptor, InputGuard, InterceptorQueueItem } from './interceptor';
 import { createInterceptorScope, type InterceptorScopeHost } from './interceptor-scope';
-import { isolate } from './isolate';
+import { IsolatedObservable } from './isolate';
 import { defaultConsoleLogger, type BallastLogger } from './logger';
 import { NotificationBus } from './notification-bus';
 import type { BallastNotification, InputDropReason, ViewModelStatus } from './notifications';
@@ -27,7 +27,35 @@ type ViewModelHost<I, E, S> = InputProcessorHost<I, E, S> &
   EventBusHost<I, E, S> &
   InterceptorScopeHost<I, E, S>;
 
-/** What `teardowns`, `idleWaiters` and `clearedCallbacks` hold until something is added (never mutated). */
+/** Who a throwing subscriber of observeStates() (or a state watcher) is reported as. */
+const STATES_SUBSCRIBER = 'a subscriber of observeStates()';
+
+/**
+ * Internal (for the Angular layer): one listener told of every State as an `observeStates()`
+ * subscriber would be (deduplicated with `stateEquals`, never from inside the InputHandler, what
+ * it throws reported as `UnhandledError`), without the Observable, Subject and subscriptions.
+ */
+export interface StateWatcher<S> {
+  /** The State it was last given (what the next one is compared with). */
+  readonly watchedState: S;
+  stateChanged(state: S): void;
+}
+
+/**
+ * Internal: makes `watcher` the one {@link StateWatcher} of `vm` (undefined removes it); it is
+ * let go when the ViewModel is cleared. It starts from `watcher.watchedState`.
+ */
+export function watchStates<I, E, S>(
+  vm: BasicViewModel<I, E, S>,
+  watcher: StateWatcher<S> | undefined,
+): void {
+  vm['stateWatcher'] = vm.status === 'Cleared' ? undefined : watcher;
+}
+
+/** What an interceptor's start() returned, to end it when the ViewModel is cleared. */
+type Teardown = Exclude<TeardownLogic, void>;
+
+/** What `idleWaiters` holds until something is added (never mutated). */
 const NONE: readonly never[] = Object.freeze([]);
 
 /**
@@ -54,6 +82,8 @@ export class BasicViewModel<I, E, S> {
   private states$: BehaviorSubject<S> | undefined;
   /** What `states$` would hold had it been given every State (lags `state` during StateChanged). */
   private statesValue: S;
+  /** Told of States as an observeStates() subscriber would be (see {@link watchStates}). */
+  private stateWatcher: StateWatcher<S> | undefined;
   private readonly stateEquals: (a: S, b: S) => boolean;
   private readonly logger: BallastLogger;
   private readonly bus = new NotificationBus<Notification<I, E, S>>();
@@ -67,11 +97,12 @@ export class BasicViewModel<I, E, S> {
   private readonly eventBufferCapacity: number;
   /** The one object its parts reach it through (its methods call this ViewModel's private ones). */
   private readonly host: ViewModelHost<I, E, S>;
-  // Replaced (never mutated) when something is added: most ViewModels never add to the last two.
-  private teardowns: readonly Exclude<TeardownLogic, void>[] = NONE;
+  /** What its interceptors' start() returned: none, one (most ViewModels), or an exact-size array. */
+  private teardowns: Teardown | readonly Teardown[] | undefined;
+  // Replaced (never mutated) when something is added: most ViewModels never add to these two.
   private idleWaiters: readonly (() => void)[] = NONE;
-  private clearedCallbacks: readonly (() => void)[] = NONE;
-  private shutdown: Promise<void> | undefined;
+  /** Set by shutDownGracefully(): what it returns, and what clear() calls to resolve it. */
+  private shutdown: { readonly done: Promise<void>; readonly cleared: () => void } | undefined;
 
   constructor(config: BallastViewModelConfiguration<I, E, S>, eventHandler?: EventHandler<I, E>) {
     const valid = validateConfiguration(config);
@@ -139,7 +170,7 @@ export class BasicViewModel<I, E, S> {
         complete: () => subscriber.complete(),
       });
     });
-    return this.isolated(states, 'a subscriber of observeStates()');
+    return this.isolated(states, STATES_SUBSCRIBER);
   }
 
   /**
@@ -149,7 +180,7 @@ export class BasicViewModel<I, E, S> {
    */
   observeNotifications(): Observable<Notification<I, E, S>> {
     return (this.notifications$ ??= this.isolated(
-      this.bus.notifications$,
+      this.bus,
       'a subscriber of observeNotifications()',
     ));
   }
@@ -269,19 +300,19 @@ export class BasicViewModel<I, E, S> {
       this.setStatus('ShuttingDown');
       this.queue.dropWaiting('shutting-down', (item) => item.from === 'outside');
       const cancelTimer = setLongTimeout(() => this.clear(), gracePeriodMs);
-      this.shutdown = new Promise<void>((resolve) => {
-        this.clearedCallbacks = [
-          ...this.clearedCallbacks,
-          () => {
-            cancelTimer();
-            resolve();
-          },
-        ];
-      });
+      let resolve: () => void = () => undefined;
+      const done = new Promise<void>((resolved) => (resolve = resolved));
+      this.shutdown = {
+        done,
+        cleared: () => {
+          cancelTimer();
+          resolve();
+        },
+      };
       this.queue.push({ type: 'shutdown', settle: undefined });
       this.pump();
     }
-    return this.shutdown;
+    return this.shutdown.done;
   }
 
   /**
@@ -298,26 +329,28 @@ export class BasicViewModel<I, E, S> {
     this.events?.close();
     this.notify({ type: 'ViewModelStatusChanged', status: 'Cleared' });
     const teardowns = this.teardowns;
-    this.teardowns = NONE;
-    for (const teardown of teardowns) {
-      try {
-        if (typeof teardown === 'function') teardown();
-        else teardown.unsubscribe();
-      } catch (error) {
-        this.logger.error(
-          typeof ngDevMode === 'undefined' || ngDevMode
-            ? `ballast-sync: an interceptor of ViewModel "${this.name}" failed to tear down.`
-            : `ballast-sync: [BS51] "${this.name}"`,
-          error,
-        );
-      }
-    }
+    this.teardowns = undefined;
+    if (Array.isArray(teardowns)) for (const teardown of teardowns) this.tearDown(teardown);
+    else if (teardowns !== undefined) this.tearDown(teardowns as Teardown);
     this.bus.complete();
+    this.stateWatcher = undefined;
     this.states$?.complete();
     this.checkIdle();
-    const callbacks = this.clearedCallbacks;
-    this.clearedCallbacks = NONE;
-    for (const callback of callbacks) callback();
+    this.shutdown?.cleared();
+  }
+
+  private tearDown(teardown: Teardown): void {
+    try {
+      if (typeof teardown === 'function') teardown();
+      else teardown.unsubscribe();
+    } catch (error) {
+      this.logger.error(
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `ballast-sync: an interceptor of ViewModel "${this.name}" failed to tear down.`
+          : `ballast-sync: [BS51] "${this.name}"`,
+        error,
+      );
+    }
   }
 
   private startInterceptors(
@@ -326,9 +359,9 @@ export class BasicViewModel<I, E, S> {
   ): void {
     const scope = createInterceptorScope(host);
     const results: Notification<I, E, S>[] = [];
-    const teardowns: Exclude<TeardownLogic, void>[] = [];
+    const teardowns: Teardown[] = [];
     for (const interceptor of interceptors) {
-      const notifications$ = this.isolated(this.bus.notifications$, interceptor);
+      const notifications$ = this.isolated(this.bus, interceptor);
       try {
         const teardown = interceptor.start(scope, notifications$);
         if (teardown) teardowns.push(teardown);
@@ -337,8 +370,9 @@ export class BasicViewModel<I, E, S> {
         results.push({ type: 'InterceptorFailed', interceptor, error });
       }
     }
-    // An exact-size copy: a pushed-to array keeps room for 16 more.
-    if (teardowns.length > 0) this.teardowns = teardowns.slice();
+    // One is kept as is; several in an exact-size copy (a pushed-to array keeps room for 16 more).
+    if (teardowns.length === 1) this.teardowns = teardowns[0];
+    else if (teardowns.length > 1) this.teardowns = teardowns.slice();
     for (const result of results) this.notify(result);
   }
 
@@ -411,11 +445,33 @@ export class BasicViewModel<I, E, S> {
     if (this.bus.observed) this.notify({ type: 'StateChanged', state });
     this.statesValue = state;
     const states$ = this.states$;
-    if (states$?.observed) {
+    const watcher = this.stateWatcher;
+    if (watcher !== undefined || states$?.observed) {
       const inHandler = this.processor.inputInHandler; // subscribers are not the handler
       this.processor.inputInHandler = undefined;
-      states$.next(state);
+      if (watcher !== undefined) this.tellWatcher(watcher, state);
+      if (states$?.observed) states$.next(state);
       this.processor.inputInHandler = inHandler;
+    }
+  }
+
+  /**
+   * What an observeStates() subscriber would get: a State unequal (by `stateEquals`) to the last
+   * one, what it throws reported as such a subscriber's; a throwing `stateEquals` ends it.
+   */
+  private tellWatcher(watcher: StateWatcher<S>, state: S): void {
+    let equal: boolean;
+    try {
+      equal = this.stateEquals(watcher.watchedState, state);
+    } catch (error) {
+      this.stateWatcher = undefined;
+      return this.subscriberFailed(STATES_SUBSCRIBER, error);
+    }
+    if (equal) return;
+    try {
+      watcher.stateChanged(state);
+    } catch (error) {
+      this.subscriberFailed(STATES_SUBSCRIBER, error);
     }
   }
 
@@ -445,35 +501,39 @@ export class BasicViewModel<I, E, S> {
   /**
    * `source` with its subscribers isolated: what one throws (or an error its pipe delivers with no
    * error callback) becomes an `UnhandledError` notification, naming `who`, instead of reaching
-   * rxjs, which would rethrow it from a timer and crash a Node process. A subscriber that throws
-   * while receiving an UnhandledError is only logged: notifying it again could loop forever.
+   * rxjs, which would rethrow it from a timer and crash a Node process.
    */
   private isolated<T>(
     source: Observable<T>,
-    subscriber: string | BallastInterceptor<I, E, S>,
+    who: string | BallastInterceptor<I, E, S>,
   ): Observable<T> {
-    return isolate(source, (cause) => {
-      const who = () =>
-        typeof subscriber === 'string' ? subscriber : interceptorSubscriber(subscriber);
-      const error = ballastError(
+    return new SubscribersOf(source, this, who);
+  }
+
+  /**
+   * A subscriber (`who`) threw `cause`: an `UnhandledError` notification. A subscriber that throws
+   * while receiving an UnhandledError is only logged: notifying it again could loop forever.
+   */
+  private subscriberFailed(who: string | BallastInterceptor<I, E, S>, cause: unknown): void {
+    const describe = () => (typeof who === 'string' ? who : interceptorSubscriber(who));
+    const error = ballastError(
+      typeof ngDevMode === 'undefined' || ngDevMode
+        ? `${describe()} of ViewModel "${this.name}" threw (or its pipe failed with no error callback); ` +
+            'the ViewModel went on. Catch errors in that subscriber, or add catchError() to its pipe.'
+        : 7,
+      { cause },
+    );
+    if (this.bus.delivered?.type === 'UnhandledError') {
+      this.logger.error(
         typeof ngDevMode === 'undefined' || ngDevMode
-          ? `${who()} of ViewModel "${this.name}" threw (or its pipe failed with no error callback); ` +
-              'the ViewModel went on. Catch errors in that subscriber, or add catchError() to its pipe.'
-          : 7,
-        { cause },
+          ? `ballast-sync: ${describe()} of ViewModel "${this.name}" threw while receiving an UnhandledError; ` +
+              'it is only logged (notifying it again could loop).'
+          : `ballast-sync: [BS50] "${this.name}"`,
+        error,
       );
-      if (this.bus.delivered?.type === 'UnhandledError') {
-        this.logger.error(
-          typeof ngDevMode === 'undefined' || ngDevMode
-            ? `ballast-sync: ${who()} of ViewModel "${this.name}" threw while receiving an UnhandledError; ` +
-                'it is only logged (notifying it again could loop).'
-            : `ballast-sync: [BS50] "${this.name}"`,
-          error,
-        );
-      } else {
-        this.notify({ type: 'UnhandledError', error });
-      }
-    });
+    } else {
+      this.notify({ type: 'UnhandledError', error });
+    }
   }
 
   /**
@@ -495,6 +555,24 @@ export class BasicViewModel<I, E, S> {
     const waiters = this.idleWaiters;
     this.idleWaiters = NONE;
     for (const resolve of waiters) resolve();
+  }
+}
+
+/**
+ * An Observable of a ViewModel whose subscribers are isolated (see `isolated()`): reports to its
+ * ViewModel, naming `who` (three fields, instead of a report closure and its context).
+ */
+class SubscribersOf<T, I, E, S> extends IsolatedObservable<T> {
+  constructor(
+    source: Observable<T>,
+    private readonly vm: BasicViewModel<I, E, S>,
+    private readonly who: string | BallastInterceptor<I, E, S>,
+  ) {
+    super(source);
+  }
+
+  protected reportError(error: unknown): void {
+    this.vm['subscriberFailed'](this.who, error);
   }
 }
 

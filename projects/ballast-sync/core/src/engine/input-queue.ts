@@ -24,6 +24,9 @@ export type QueueItem<I, S> = (
 
 export type InputItem<I, S> = Extract<QueueItem<I, S>, { type: 'input' }>;
 
+/** What `items` and `waiters` hold while empty (never mutated). */
+const NONE: readonly never[] = Object.freeze([]);
+
 interface Waiter<I, S> {
   readonly item: InputItem<I, S>;
   readonly admitted: (queued: boolean) => void;
@@ -39,12 +42,12 @@ export interface InputQueueHost<I, S> {
  * the capacity; an Input that does not fit is handed to `onDrop` (never lost silently).
  */
 export class InputQueue<I, S> {
-  /** Emptied (length 0, which frees its storage) whenever the last item is taken. */
-  private items: QueueItem<I, S>[] = [];
+  /** `NONE` whenever the queue is empty: an idle queue holds no array. */
+  private items: QueueItem<I, S>[] = NONE as never[];
   private head = 0;
   private inputs = 0;
-  /** Only with overflow `suspend`, while the queue is full (empty, it holds no storage). */
-  private readonly waiters: Waiter<I, S>[] = [];
+  /** Only with overflow `suspend`, while the queue is full (`NONE` while nobody waits). */
+  private waiters: Waiter<I, S>[] = NONE as never[];
 
   constructor(
     private readonly capacity: number,
@@ -62,12 +65,14 @@ export class InputQueue<I, S> {
 
   /** Queues a restore or shutdown item (never dropped for capacity). */
   push(item: QueueItem<I, S>): void {
-    this.items.push(item);
+    if (this.items.length === 0) this.items = [item];
+    else this.items.push(item);
   }
 
   /** Queues a restore item ahead of everything waiting (never dropped for capacity). */
   pushFirst(item: QueueItem<I, S>): void {
-    this.items.splice(this.head, 0, item);
+    if (this.items.length === 0) this.items = [item];
+    else this.items.splice(this.head, 0, item);
   }
 
   /**
@@ -94,7 +99,10 @@ export class InputQueue<I, S> {
           this.onDrop(item, 'overflow');
           return false;
         }
-        return new Promise<boolean>((admitted) => this.waiters.push({ item, admitted }));
+        return new Promise<boolean>((admitted) => {
+          if (this.waiters.length === 0) this.waiters = [{ item, admitted }];
+          else this.waiters.push({ item, admitted });
+        });
     }
   }
 
@@ -103,8 +111,8 @@ export class InputQueue<I, S> {
     const item = this.items[this.head] as QueueItem<I, S>;
     this.items[this.head++] = undefined as never;
     if (this.head === this.items.length) {
-      // Empty: an idle queue holds no storage (V8 frees an array's backing store at length 0).
-      this.items.length = 0;
+      // Empty: an idle queue holds no array.
+      this.items = NONE as never[];
       this.head = 0;
     } else if (this.head > 1024 && this.head * 2 > this.items.length) {
       this.items = this.items.slice(this.head);
@@ -120,7 +128,7 @@ export class InputQueue<I, S> {
   /** Empties the queue and its waiters: Inputs go to `onDrop`, other items settle as dropped. */
   drain(reason: InputDropReason): void {
     const items = this.items.slice(this.head);
-    this.items = [];
+    this.items = NONE as never[];
     this.head = 0;
     this.inputs = 0;
     for (const item of items) {
@@ -139,7 +147,7 @@ export class InputQueue<I, S> {
     const dropped: Waiter<I, S>[] = [];
     const kept: Waiter<I, S>[] = [];
     for (const waiter of this.waiters) (which(waiter.item) ? dropped : kept).push(waiter);
-    this.waiters.splice(0, this.waiters.length, ...kept);
+    this.waiters = kept.length === 0 ? (NONE as never[]) : kept;
     for (const waiter of dropped) {
       this.onDrop(waiter.item, reason);
       waiter.admitted(false);
@@ -147,13 +155,14 @@ export class InputQueue<I, S> {
   }
 
   private append(item: InputItem<I, S>): void {
-    this.items.push(item);
+    this.push(item);
     this.inputs++;
   }
 
   private admitWaiter(): void {
-    const waiter = this.waiters.shift();
-    if (!waiter) return;
+    if (this.waiters.length === 0) return;
+    const waiter = this.waiters.shift() as Waiter<I, S>;
+    if (this.waiters.length === 0) this.waiters = NONE as never[];
     this.append(waiter.item);
     waiter.admitted(true);
   }

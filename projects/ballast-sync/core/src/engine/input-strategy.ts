@@ -53,6 +53,14 @@ function checkedFilter<I, S>(strategy: string, options: InputStrategyOptions<I, 
   return filter;
 }
 
+/** What `fifo()` without a filter returns: one shared strategy (a page of many ViewModels holds one). */
+const FIFO: InputStrategy<unknown, unknown> = Object.freeze({
+  name: 'fifo',
+  concurrency: 'sequential',
+  filter: undefined,
+  singleStateAccess: false,
+});
+
 /**
  * First in, first out: Inputs run one at a time, in the order they were queued, and are never
  * cancelled. The default strategy (see README "Choosing a strategy").
@@ -61,12 +69,9 @@ function checkedFilter<I, S>(strategy: string, options: InputStrategyOptions<I, 
  * new BasicViewModel({ initialState, inputHandler, inputStrategy: fifo() });
  */
 export function fifo<I, S>(options?: InputStrategyOptions<I, S>): InputStrategy<I, S> {
-  return {
-    name: 'fifo',
-    concurrency: 'sequential',
-    filter: checkedFilter('fifo', options),
-    singleStateAccess: false,
-  };
+  const filter = checkedFilter('fifo', options);
+  if (filter === undefined) return FIFO as InputStrategy<I, S>;
+  return { name: 'fifo', concurrency: 'sequential', filter, singleStateAccess: false };
 }
 
 /**

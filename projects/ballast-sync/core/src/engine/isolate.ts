@@ -1,5 +1,6 @@
 import { Observable, Subscriber, type Observer, type Operator, type Subscription } from 'rxjs';
 import { ballastError } from './errors';
+import { NotificationBus, type BusErrorSink } from './notification-bus';
 
 /** Angular's development flag: `false` in production builds (long messages are dropped). */
 declare const ngDevMode: unknown;
@@ -44,25 +45,30 @@ export function isolate<T>(source: Observable<T>, report: IsolatedErrorReport<T>
         : 31,
     );
   }
-  return new IsolatedObservable(source, report);
+  return new ReportingObservable(source, report);
 }
 
-/** The Observable {@link isolate} returns: wraps the callbacks given to `subscribe()`. */
-class IsolatedObservable<T> extends Observable<T> {
-  constructor(
-    source: Observable<T>,
-    private readonly report: IsolatedErrorReport<T>,
-  ) {
+/**
+ * An Observable whose subscribers are isolated: wraps the callbacks given to `subscribe()`, and
+ * sends what they throw to {@link reportError}. Over a {@link NotificationBus}, a plain observer
+ * becomes one small member of the bus (no rxjs Subscriber, observer wrapper or teardown).
+ */
+export abstract class IsolatedObservable<T> extends Observable<T> implements BusErrorSink<T> {
+  constructor(source: Observable<T>) {
     // rxjs's own way to wrap an Observable (what lift() does): its default _subscribe subscribes
     // to `source`, so no closure is kept per isolated Observable.
     super();
     this.source = source;
   }
 
+  /** Receives what a subscriber threw (`value` as {@link IsolatedErrorReport} says); may throw. */
+  protected abstract reportError(error: unknown, value: T | undefined): void;
+
   /** Every rxjs operator goes through `lift()`: the piped Observable is isolated as well. */
   override lift<R>(operator?: Operator<T, R>): Observable<R> {
-    const report = this.report;
-    return new IsolatedObservable<R>(super.lift(operator), (error) => report(error, undefined));
+    return new ReportingObservable<R>(super.lift(operator), (error) =>
+      this.reportError(error, undefined),
+    );
   }
 
   override subscribe(
@@ -81,20 +87,32 @@ class IsolatedObservable<T> extends Observable<T> {
             error: error ?? undefined,
             complete: complete ?? undefined,
           };
-    return super.subscribe(this.protect(observer));
+    const source = this.source;
+    if (source instanceof NotificationBus) return source.subscribeIsolated(observer, this);
+    return super.subscribe(new ProtectedObserver(observer, this));
   }
 
-  private protect(observer: Partial<Observer<T>>): Observer<T> {
-    return new ProtectedObserver(observer, this);
-  }
-
-  /** Called by {@link ProtectedObserver}; never throws. */
+  /** Called by {@link ProtectedObserver} and bus members; never throws. */
   safeReport(error: unknown, value: T | undefined): void {
     try {
-      this.report(error, value);
+      this.reportError(error, value);
     } catch {
       // Nothing may escape: rxjs would rethrow it from a timer. `report` is documented not to throw.
     }
+  }
+}
+
+/** What {@link isolate} returns: reports to a function. */
+class ReportingObservable<T> extends IsolatedObservable<T> {
+  constructor(
+    source: Observable<T>,
+    private readonly report: IsolatedErrorReport<T>,
+  ) {
+    super(source);
+  }
+
+  protected reportError(error: unknown, value: T | undefined): void {
+    this.report(error, value);
   }
 }
 

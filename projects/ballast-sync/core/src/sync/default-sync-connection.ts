@@ -3,7 +3,7 @@ import { ballastError } from '../engine/errors';
 import type { BallastInterceptorScope } from '../engine/interceptor';
 import { isolate } from '../engine/isolate';
 import { ConnectionSessionContext } from './connection-session-context';
-import { ConnectionStreams } from './connection-streams';
+import { ConnectionStreams, type ConnectionWatcher } from './connection-streams';
 import { createConsoleLogger } from '../engine/logger';
 import type { BallastNotification } from '../engine/notifications';
 import { ElectedSession } from './elected-session';
@@ -41,7 +41,7 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
   readonly clientType: ClientType;
   readonly clientId: string;
   // Subjects are created only for who observes them: most connections are never watched.
-  private readonly streams: ConnectionStreams<I, S>;
+  private readonly streams: ConnectionStreams<I, E, S>;
   private readonly retransmit: RetransmitOptions;
   private scope: BallastInterceptorScope<I, E, S> | undefined;
   private source: SourceSession<I, E, S> | undefined;
@@ -52,8 +52,9 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     this.clientType = options.clientType;
     this.clientId = options.clientId ?? createClientId();
     // An elected participant follows until it is elected.
-    this.streams = new ConnectionStreams<I, S>(
+    this.streams = new ConnectionStreams<I, E, S>(
       options.clientType === ClientType.Elected ? ClientType.Replica : options.clientType,
+      this,
     );
   }
 
@@ -144,20 +145,10 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     );
   }
 
-  /** A context for a new incarnation of this connection on the wire. */
-  private contextFor(
-    scope: BallastInterceptorScope<I, E, S>,
-    incarnation: string,
-  ): ConnectionSessionContext<I, E, S> {
+  /** A context for a new incarnation of an elected connection on the wire. */
+  private contextFor(incarnation: string): ConnectionSessionContext<I, E, S> {
     this.currentIncarnation = incarnation;
-    return new ConnectionSessionContext(
-      this.streams,
-      this.options,
-      this.retransmit,
-      this.clientId,
-      incarnation,
-      scope,
-    );
+    return new ConnectionSessionContext(this.streams, incarnation);
   }
 
   private startSession(
@@ -165,25 +156,22 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     notifications: Observable<BallastNotification<I, E, S>>,
   ): void {
     switch (this.clientType) {
+      // One incarnation: the streams are its session's context (see ConnectionStreams).
       case ClientType.Source: {
-        const source =
-          (this.streams.session =
-          this.source =
-            new SourceSession(this.contextFor(scope, createClientId())));
+        this.currentIncarnation = createClientId();
+        const source = (this.streams.session = this.source = new SourceSession(this.streams));
         return source.start(notifications);
       }
       case ClientType.Replica:
       case ClientType.Spectator: {
+        this.currentIncarnation = createClientId();
         const mode = this.clientType === ClientType.Replica ? 'forward-inputs' : 'follow-only';
-        const replica = (this.streams.session = new ReplicaSession(
-          this.contextFor(scope, createClientId()),
-          mode,
-        ));
+        const replica = (this.streams.session = new ReplicaSession(this.streams, mode));
         return replica.start(notifications);
       }
       case ClientType.Elected: {
         const elected = new ElectedSession(
-          (incarnation) => this.contextFor(scope, incarnation),
+          (incarnation) => this.contextFor(incarnation),
           this.options.election as SyncElection,
           (role, session) => {
             this.source = session instanceof SourceSession ? session : undefined;
@@ -212,4 +200,17 @@ export class DefaultSyncConnection<I, E, S> implements SyncConnection<I, E, S> {
     if (this.scope) this.scope.reportError(wrapped);
     else createConsoleLogger().error(wrapped.message, error);
   }
+}
+
+/**
+ * Internal (for the Angular layer): makes `watcher` the one {@link ConnectionWatcher} of a
+ * `DefaultSyncConnection` and returns its current status, or returns undefined for any other
+ * connection (observe it through `observeStatus()` and `observeSyncNotifications()` instead).
+ */
+export function watchConnection<I, E, S>(
+  connection: SyncConnection<I, E, S>,
+  watcher: ConnectionWatcher<I, S>,
+): SyncStatus | undefined {
+  if (!(connection instanceof DefaultSyncConnection)) return undefined;
+  return (connection as DefaultSyncConnection<I, E, S>)['streams'].watch(watcher);
 }

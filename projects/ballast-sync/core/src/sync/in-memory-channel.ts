@@ -1,4 +1,10 @@
-import { Observable, type Subscriber, type Unsubscribable } from 'rxjs';
+import { Observable, type Subscriber, type TeardownLogic, type Unsubscribable } from 'rxjs';
+import {
+  SUBSCRIBE_DIRECT,
+  type DirectMembership,
+  type DirectObserver,
+  type DirectStream,
+} from './direct-stream';
 import type { SyncLinkState } from './sync-connection-adapter';
 import type { SyncedInput, SyncedState } from './sync-messages';
 
@@ -35,12 +41,18 @@ export const EMPTY_IN_MEMORY_STATS: InMemorySyncAdapterStats = Object.freeze({
  * participant observes keeps the order in which it happened on the channel: a Replica sees
  * `'no-source'` only after the last State of the Source that left.
  */
-export class InMemoryChannel<I, S> {
+export class InMemoryChannel<I, S> implements DirectMembership {
   private source:
     { readonly id: string; readonly subscriber: Subscriber<SyncedInput<I>> } | undefined;
-  private readonly readers = new Set<Subscriber<SyncedState<S>>>();
+  /** rxjs Subscribers, or observers that joined directly (see `direct-stream.ts`). */
+  private readonly readers = new Set<DirectObserver<SyncedState<S>>>();
   /** Each link observer with the last value queued for it, so it only hears of changes. */
-  private readonly linkObservers = new Map<Subscriber<SyncLinkState>, SyncLinkState>();
+  private readonly linkObservers = new Map<DirectObserver<SyncLinkState>, SyncLinkState>();
+  /**
+   * The adapter an `InMemorySyncTransport` hands out for this channel while it is live (one for
+   * all its participants).
+   */
+  handle: unknown;
   private current: SyncedState<S> | undefined;
   private deliveries: (() => void)[] = [];
   /** Told once the deliveries queued before them were made (publications waiting to be handed over). */
@@ -69,13 +81,11 @@ export class InMemoryChannel<I, S> {
     if (source) this.deliver(() => source.subscriber.next(input));
   }
 
-  readStates(): Observable<SyncedState<S>> {
-    return new Observable<SyncedState<S>>((subscriber) => {
-      this.readers.add(subscriber);
-      const current = this.current;
-      if (current) this.deliver(() => subscriber.next(current));
-      return new Membership(this, this.readers, subscriber);
-    });
+  /** A State reader joins: it receives the current State (if any), then every one published. */
+  addReader(reader: DirectObserver<SyncedState<S>>): void {
+    this.readers.add(reader);
+    const current = this.current;
+    if (current) this.deliver(() => reader.next(current));
   }
 
   readInputs(sourceId: string): Observable<SyncedInput<I>> {
@@ -96,16 +106,21 @@ export class InMemoryChannel<I, S> {
     });
   }
 
-  observeLink(): Observable<SyncLinkState> {
-    return new Observable<SyncLinkState>((subscriber) => {
-      const link = this.link();
-      this.linkObservers.set(subscriber, link);
-      // At once when nothing is queued; else behind what is, so that a State still on its way
-      // is seen before the link state that followed it.
-      if (this.deliveries.length === 0) subscriber.next(link);
-      else this.deliver(() => subscriber.next(link));
-      return new Membership(this, this.linkObservers, subscriber);
-    });
+  /** A link observer joins: it receives the current link state, then each change. */
+  addLinkObserver(observer: DirectObserver<SyncLinkState>): void {
+    const link = this.link();
+    this.linkObservers.set(observer, link);
+    // At once when nothing is queued; else behind what is, so that a State still on its way
+    // is seen before the link state that followed it.
+    if (this.deliveries.length === 0) observer.next(link);
+    else this.deliver(() => observer.next(link));
+  }
+
+  /** A State reader or link observer leaves (one that is not there is ignored). */
+  leave(observer: object): void {
+    this.readers.delete(observer as DirectObserver<SyncedState<S>>);
+    this.linkObservers.delete(observer as DirectObserver<SyncLinkState>);
+    this.releaseIfIdle();
   }
 
   /** Whether the channel holds nothing: no Source, no reader, no link observer, no delivery. */
@@ -163,19 +178,54 @@ export class InMemoryChannel<I, S> {
   }
 }
 
+/** How an in-memory adapter reaches its channel state (see `InMemorySyncAdapter`). */
+export interface ChannelRef<I, S> {
+  /** The live channel, if any (sending needs none: without a channel there is no Source). */
+  find(): InMemoryChannel<I, S> | undefined;
+  /** The channel, created on demand (subscribing does that). */
+  open(): InMemoryChannel<I, S>;
+}
+
+/**
+ * A channel's State readers (`'states'`) or link observers (`'link'`), as an Observable: the
+ * channel is opened when it is subscribed. An rxjs Subscriber joins with a {@link Membership} as
+ * its teardown; a session's AdapterStream joins directly (see `direct-stream.ts`).
+ */
+export class ChannelStream<T> extends Observable<T> implements DirectStream<T> {
+  constructor(
+    private readonly ref: ChannelRef<unknown, unknown>,
+    private readonly kind: 'states' | 'link',
+  ) {
+    super();
+  }
+
+  protected _subscribe(subscriber: Subscriber<T>): TeardownLogic {
+    return new Membership(this.join(subscriber), subscriber);
+  }
+
+  [SUBSCRIBE_DIRECT](observer: DirectObserver<T>): DirectMembership {
+    return this.join(observer);
+  }
+
+  private join(observer: DirectObserver<T>): InMemoryChannel<unknown, unknown> {
+    const channel = this.ref.open();
+    if (this.kind === 'states') channel.addReader(observer as DirectObserver<SyncedState<unknown>>);
+    else channel.addLinkObserver(observer as DirectObserver<SyncLinkState>);
+    return channel;
+  }
+}
+
 /**
  * A reader's or link observer's place in its channel, and the teardown of its subscription:
  * unsubscribing removes it (one small object instead of a closure and its context).
  */
-class Membership<T> implements Unsubscribable {
+class Membership implements Unsubscribable {
   constructor(
     private readonly channel: InMemoryChannel<unknown, unknown>,
-    private readonly members: { delete(member: Subscriber<T>): boolean },
-    private readonly member: Subscriber<T>,
+    private readonly member: object,
   ) {}
 
   unsubscribe(): void {
-    this.members.delete(this.member);
-    this.channel.releaseIfIdle();
+    this.channel.leave(this.member);
   }
 }

@@ -1,8 +1,10 @@
 import { defer, type Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import {
+  ChannelStream,
   EMPTY_IN_MEMORY_STATS,
   InMemoryChannel,
+  type ChannelRef,
   type InMemorySyncAdapterStats,
 } from './in-memory-channel';
 import type {
@@ -18,15 +20,6 @@ import {
 } from './sync-messages';
 
 export type { InMemorySyncAdapterStats } from './in-memory-channel';
-
-/**
- * How an adapter reaches its channel state: `find` the live one (sending needs none: without a
- * channel there is no Source), or `open` it (subscribing creates it on demand).
- */
-export interface ChannelRef<I, S> {
-  find(): InMemoryChannel<I, S> | undefined;
-  open(): InMemoryChannel<I, S>;
-}
 
 /** Set only while {@link inMemoryAdapterOn} constructs an adapter. */
 let refForNextAdapter: ChannelRef<unknown, unknown> | undefined;
@@ -46,9 +39,16 @@ export function inMemoryAdapterOn<I, E, S>(ref: ChannelRef<I, S>): InMemorySyncA
 }
 
 /** A channel state owned by one adapter, for as long as the adapter lives. */
-function ownChannel<I, S>(): ChannelRef<I, S> {
-  const channel = new InMemoryChannel<I, S>();
-  return { find: () => channel, open: () => channel };
+class OwnChannel<I, S> implements ChannelRef<I, S> {
+  private readonly channel = new InMemoryChannel<I, S>();
+
+  find(): InMemoryChannel<I, S> {
+    return this.channel;
+  }
+
+  open(): InMemoryChannel<I, S> {
+    return this.channel;
+  }
 }
 
 /**
@@ -69,7 +69,7 @@ function ownChannel<I, S>(): ChannelRef<I, S> {
  */
 export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E, S> {
   private readonly channel =
-    (refForNextAdapter as ChannelRef<I, S> | undefined) ?? ownChannel<I, S>();
+    (refForNextAdapter as ChannelRef<I, S> | undefined) ?? new OwnChannel<I, S>();
 
   /** Resolves once every reader was handed the State, so a Source knows when it is delivered. */
   sendSynchronizedStateToReplicas(state: SyncedState<S>): Promise<void> | undefined {
@@ -88,7 +88,7 @@ export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E,
   /** In memory, Replicas and Spectators read alike (the role is not needed). */
   readStateFromSource(clientId: string, _role?: SyncReaderRole): Observable<SyncedState<S>> {
     checkId('readStateFromSource', clientId);
-    return defer(() => this.channel.open().readStates());
+    return new ChannelStream<SyncedState<S>>(this.channel, 'states');
   }
 
   readInputsFromReplicas(sourceId: string): Observable<SyncedInput<I>> {
@@ -106,7 +106,7 @@ export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E,
    */
   observeLink(clientId: string): Observable<SyncLinkState> {
     checkId('observeLink', clientId);
-    return defer(() => this.channel.open().observeLink());
+    return new ChannelStream<SyncLinkState>(this.channel, 'link');
   }
 
   /**

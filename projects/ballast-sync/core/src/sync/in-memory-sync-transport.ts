@@ -1,6 +1,10 @@
 import { defer, finalize, type Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
-import { InMemoryChannel, type InMemorySyncAdapterStats } from './in-memory-channel';
+import {
+  InMemoryChannel,
+  type ChannelRef,
+  type InMemorySyncAdapterStats,
+} from './in-memory-channel';
 import { inMemoryAdapterOn, type InMemorySyncAdapter } from './in-memory-sync-adapter';
 import { InMemorySnapshotStore } from './snapshot-store';
 import type { SyncTransport } from './sync-connection-adapter';
@@ -14,7 +18,8 @@ import { InMemorySyncElection, type SyncElection } from './sync-election';
  * observer or a queued delivery), so a long-lived app with a channel per document does not grow.
  * An adapter from `adapterFor(name)` stays valid forever: it looks its channel up by name on each
  * call, so every adapter of one name (obtained before or after the channel was forgotten) reaches
- * the same channel.
+ * the same channel. While a channel is live, `adapterFor(name)` returns one adapter for all its
+ * participants (a page of many Replicas holds one, not one each).
  *
  * @example
  * const transport = new InMemorySyncTransport();
@@ -26,18 +31,19 @@ export class InMemorySyncTransport implements SyncTransport {
   private readonly snapshots = new Map<string, InMemorySnapshotStore<unknown>>();
 
   /**
-   * The adapter of channel `channel`: a light handle, so calling it again returns another object
-   * that reaches the same channel.
+   * The adapter of channel `channel`: a light handle that reaches the same channel however often
+   * it is asked for (while the channel is live, the same object).
    *
    * @example
    * const replica = new DefaultSyncConnection({ clientType: 'replica', adapter: transport.adapterFor('counter') });
    */
   adapterFor<I, E, S>(channel: string): InMemorySyncAdapter<I, E, S> {
     checkChannel('adapterFor', channel);
-    return inMemoryAdapterOn<I, E, S>({
-      find: () => this.channels.get(channel) as InMemoryChannel<I, S> | undefined,
-      open: () => this.open(channel) as InMemoryChannel<I, S>,
-    });
+    const live = this.channels.get(channel);
+    const adapter = (live?.handle ??
+      inMemoryAdapterOn<I, E, S>(new NamedChannel(this, channel))) as InMemorySyncAdapter<I, E, S>;
+    if (live) live.handle = adapter;
+    return adapter;
   }
 
   /**
@@ -95,6 +101,12 @@ export class InMemorySyncTransport implements SyncTransport {
     return Object.fromEntries([...this.channels].map(([name, channel]) => [name, channel.stats()]));
   }
 
+  /** The live channel of that name, if any. */
+  private find(name: string): InMemoryChannel<unknown, unknown> | undefined {
+    return this.channels.get(name);
+  }
+
+  /** The channel of that name, created (and remembered while it is live) if needed. */
   private open(name: string): InMemoryChannel<unknown, unknown> {
     const live = this.channels.get(name);
     if (live) return live;
@@ -104,6 +116,22 @@ export class InMemorySyncTransport implements SyncTransport {
     });
     this.channels.set(name, channel);
     return channel;
+  }
+}
+
+/** How a transport's adapter reaches its channel: by name, on every call (fields, no closures). */
+class NamedChannel<I, S> implements ChannelRef<I, S> {
+  constructor(
+    private readonly transport: InMemorySyncTransport,
+    private readonly name: string,
+  ) {}
+
+  find(): InMemoryChannel<I, S> | undefined {
+    return this.transport['find'](this.name) as InMemoryChannel<I, S> | undefined;
+  }
+
+  open(): InMemoryChannel<I, S> {
+    return this.transport['open'](this.name) as InMemoryChannel<I, S>;
   }
 }
 

@@ -1,7 +1,14 @@
-import { Subscription, type MonoTypeOperatorFunction, type Observable } from 'rxjs';
+import type { MonoTypeOperatorFunction, Observable, Subscription } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import type { BallastInterceptorScope } from '../engine/interceptor';
 import { isThenable } from '../engine/is-thenable';
+import {
+  isDirectMembership,
+  isDirectStream,
+  SUBSCRIBE_DIRECT,
+  type DirectMembership,
+  type DirectObserver,
+} from './direct-stream';
 import type { SyncNotification, SyncStatus } from './sync-connection';
 import type { SyncConnectionAdapter } from './sync-connection-adapter';
 import type { SnapshotStore } from './snapshot-store';
@@ -100,20 +107,34 @@ export interface AdapterStreamOwner<T> {
   streamDown(kind: AdapterStreamKind, down: boolean): void;
 }
 
+/** Where an {@link AdapterStream} stands: subscribed, failed (until re-subscribed), or closed for good. */
+const enum StreamState {
+  Open,
+  Failed,
+  Closed,
+}
+
+/** An {@link AdapterStream}'s recovery, created at its first failure. */
+interface Retry {
+  readonly backoff: Backoff;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
 /**
  * Subscribes to an adapter stream and keeps it subscribed: when it errors (or completes, unless
  * its owner says that is expected), the error is reported (`AdapterStreamFailed` and
  * `UnhandledError`), the owner is told it is down, and it is subscribed again after a backoff
  * (created at the first failure), telling the owner it is up. {@link close} stops for good.
- * It is the observer of each subscription itself.
+ * It is the observer of each subscription itself; a stream of the in-memory channel lets it join
+ * directly (see `direct-stream.ts`). What its owner throws on a value is reported as
+ * `UnhandledError`, never thrown back into the adapter.
  */
-export class AdapterStream<I, E, S, T> {
-  private backoff: Backoff | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
-  private current: Subscription | undefined;
-  /** Whether the current subscription failed (each subscription fails at most once). */
-  private failed = false;
-  private closed = false;
+export class AdapterStream<I, E, S, T> implements DirectObserver<T> {
+  /** The current subscription: an rxjs one, or the channel it joined directly. */
+  private current: Subscription | DirectMembership | undefined;
+  /** Each subscription fails at most once; closed is for good. */
+  private state = StreamState.Open;
+  private retry: Retry | undefined;
 
   constructor(
     private readonly context: SyncSessionContext<I, E, S>,
@@ -125,29 +146,41 @@ export class AdapterStream<I, E, S, T> {
 
   /** Stops following: the timer is cleared and the subscription ended. */
   close(): void {
-    this.closed = true;
-    clearTimeout(this.timer);
-    this.current?.unsubscribe();
+    this.state = StreamState.Closed;
+    if (this.retry) clearTimeout(this.retry.timer);
+    const current = this.current;
+    this.current = undefined;
+    if (isDirectMembership(current)) current.leave(this);
+    else current?.unsubscribe();
   }
 
   next(value: T): void {
-    this.backoff?.reset();
-    this.owner.streamValue(this.kind, value);
+    if (this.state !== StreamState.Open) return; // left (a direct stream may still hold a delivery)
+    this.retry?.backoff.reset();
+    try {
+      this.owner.streamValue(this.kind, value);
+    } catch (error) {
+      this.context.scope.reportError(error);
+    }
   }
 
   error(error: unknown): void {
-    if (this.failed || this.closed) return;
-    this.failed = true;
-    const retryInMs = (this.backoff ??= new Backoff(this.context.retransmit)).next();
+    if (this.state !== StreamState.Open) return;
+    this.state = StreamState.Failed;
+    const retry = (this.retry ??= {
+      backoff: new Backoff(this.context.retransmit),
+      timer: undefined,
+    });
+    const retryInMs = retry.backoff.next();
     this.context.emit({ type: 'AdapterStreamFailed', error, retryInMs });
     this.context.scope.reportError(error);
     this.owner.streamDown(this.kind, true);
-    this.timer = startTimer(() => this.retry(), retryInMs);
+    retry.timer = startTimer(() => this.retried(), retryInMs);
   }
 
   complete(): void {
     // Without an owner that expects it, a stream that ends (a closed socket) is a failure too.
-    if (this.closed || this.owner.streamCompleted(this.kind)) return;
+    if (this.state === StreamState.Closed || this.owner.streamCompleted(this.kind)) return;
     this.error(
       ballastError(
         `an adapter stream of channel "${this.context.scope.viewModelName}" completed; it is subscribed again.`,
@@ -155,19 +188,23 @@ export class AdapterStream<I, E, S, T> {
     );
   }
 
-  private retry(): void {
-    this.timer = undefined;
-    if (!this.closed && this.subscribe()) this.owner.streamDown(this.kind, false);
+  private retried(): void {
+    (this.retry as Retry).timer = undefined;
+    if (this.state !== StreamState.Closed && this.subscribe())
+      this.owner.streamDown(this.kind, false);
   }
 
   /** Returns whether it is subscribed (the stream did not fail at once). */
   private subscribe(): boolean {
-    this.failed = false;
+    this.state = StreamState.Open;
     try {
-      this.current = this.owner.openStream(this.kind).subscribe(this);
+      const stream = this.owner.openStream(this.kind);
+      this.current = isDirectStream(stream)
+        ? stream[SUBSCRIBE_DIRECT](this)
+        : stream.subscribe(this);
     } catch (error) {
       this.error(error);
     }
-    return !this.failed;
+    return this.state === StreamState.Open;
   }
 }
