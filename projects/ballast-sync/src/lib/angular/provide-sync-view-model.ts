@@ -41,31 +41,38 @@ export function provideSyncViewModel<T extends object>(
         : 105,
     );
   }
-  const where = `provideSyncViewModel(${viewModelClass.name})`;
+  const token = syncViewModelOptionsToken<InputOf<T>, StateOf<T>>(viewModelClass);
+  // Static options fail fast, at provide time, and are provided as a value (an injector keeps no
+  // factory for them: a page of many components providing one each holds less).
+  if (typeof options !== 'function') {
+    checkSyncViewModelOptions(options, where(viewModelClass));
+    return [
+      { provide: token, useValue: options },
+      { provide: viewModelClass, useClass: viewModelClass },
+    ];
+  }
   const resolve = (): SyncViewModelOptions<InputOf<T>, StateOf<T>> => {
     let resolved: SyncViewModelOptions<InputOf<T>, StateOf<T>>;
-    if (typeof options !== 'function') resolved = options;
-    else {
-      try {
-        resolved = options();
-      } catch (error) {
-        throw ballastError(
-          typeof ngDevMode === 'undefined' || ngDevMode
-            ? `${where}: the options factory threw: ${error instanceof Error ? error.message : String(error)}`
-            : 106,
-          { cause: error },
-        );
-      }
+    try {
+      resolved = options();
+    } catch (error) {
+      throw ballastError(
+        typeof ngDevMode === 'undefined' || ngDevMode
+          ? `${where(viewModelClass)}: the options factory threw: ${error instanceof Error ? error.message : String(error)}`
+          : 106,
+        { cause: error },
+      );
     }
-    checkSyncViewModelOptions(resolved, where);
+    checkSyncViewModelOptions(resolved, where(viewModelClass));
     return resolved;
   };
-  if (typeof options !== 'function') resolve(); // static options fail fast, at provide time
   return [
-    {
-      provide: syncViewModelOptionsToken<InputOf<T>, StateOf<T>>(viewModelClass),
-      useFactory: resolve,
-    },
+    { provide: token, useFactory: resolve },
     { provide: viewModelClass, useClass: viewModelClass },
   ];
+}
+
+/** Where an options problem comes from, for its message (built only when there is one). */
+function where(viewModelClass: { readonly name: string }): string {
+  return `provideSyncViewModel(${viewModelClass.name})`;
 }

@@ -4,6 +4,7 @@ import {
   effect,
   EnvironmentInjector,
   inject,
+  Injectable,
   InjectionToken,
   Injector,
   runInInjectionContext,
@@ -16,6 +17,7 @@ import {
   InMemorySyncTransport,
   provideBallastSync,
   provideSyncViewModel,
+  type SyncConnection,
   withInMemoryAdapter,
   withSyncConnection,
   withSyncTransport,
@@ -170,6 +172,60 @@ describe('SyncViewModel lifecycle', () => {
       /^ballast-sync: trySend\(\) was called on ViewModel "counter" after it was cleared/,
     );
     await expect(vm.send({ type: 'Increment', by: 1 })).rejects.toThrow(/^ballast-sync: /);
+  });
+
+  it('is cleared when its injector is destroyed, whether or not a subclass ngOnDestroy() calls super', async () => {
+    const log: string[] = [];
+    @Injectable()
+    class ForgetfulViewModel extends CounterViewModel {
+      override ngOnDestroy(): void {
+        log.push('forgetful'); // does not call super.ngOnDestroy()
+      }
+    }
+    @Injectable()
+    class PoliteViewModel extends CounterViewModel {
+      override ngOnDestroy(): void {
+        log.push('polite');
+        super.ngOnDestroy();
+      }
+    }
+    @Component({
+      selector: 'bs-subclassed',
+      template: '',
+      providers: [
+        provideSyncViewModel(ForgetfulViewModel, { role: 'replica' }),
+        provideSyncViewModel(PoliteViewModel, { role: 'spectator' }),
+      ],
+    })
+    class SubclassedComponent {
+      readonly forgetful = inject(ForgetfulViewModel);
+      readonly polite = inject(PoliteViewModel);
+    }
+    const fixture = TestBed.createComponent(SubclassedComponent);
+    await stable(fixture);
+    const { forgetful, polite } = fixture.componentInstance;
+    const environment = TestBed.inject(EnvironmentInjector);
+    const plain = Injector.create({
+      providers: provideSyncViewModel(CounterViewModel, { role: 'replica' }),
+      parent: environment,
+    }).get(CounterViewModel);
+    const injector = Injector.create({
+      providers: provideSyncViewModel(ForgetfulViewModel, { role: 'replica' }),
+      parent: environment,
+    });
+    const inInjector = injector.get(ForgetfulViewModel);
+
+    fixture.destroy();
+    injector.destroy();
+
+    expect(log.sort()).toEqual(['forgetful', 'forgetful', 'polite']);
+    for (const vm of [forgetful, polite, inInjector]) {
+      expect(vm.status()).toBe('disconnected');
+      expect(() => vm.trySend({ type: 'Increment', by: 1 })).toThrow(/after it was cleared/);
+    }
+    expect(plain.trySend({ type: 'Increment', by: 1 })).toBe(true); // its injector lives on
+    const transport = TestBed.inject(BALLAST_SYNC_TRANSPORT) as InMemorySyncTransport;
+    expect(transport.stats()['counter']?.stateReaders).toBe(1);
   });
 
   it('leaves no subscription behind after thousands of create/destroy cycles', async () => {
@@ -379,6 +435,41 @@ describe('custom transport and connection through DI', () => {
     const fixture = TestBed.createComponent(SourceCounterComponent);
     await stable(fixture);
     expect(custom.stats()['counter']?.sources).toBe(1);
+  });
+
+  it('follows a connection of its own kind through its Observables (status, state, stability)', async () => {
+    // Not a DefaultSyncConnection: the SyncViewModel observes it as any SyncConnection.
+    const wrap = <I, E, S>(inner: DefaultSyncConnection<I, E, S>): SyncConnection<I, E, S> => ({
+      clientType: inner.clientType,
+      clientId: inner.clientId,
+      connect: (scope, notifications) => inner.connect(scope, notifications),
+      observeStatus: () => inner.observeStatus(),
+      observeSyncNotifications: () => inner.observeSyncNotifications(),
+      isSynced: () => inner.isSynced(),
+      whenSynced: () => inner.whenSynced(),
+    });
+    TestBed.configureTestingModule({
+      providers: [
+        provideBallastSync(
+          withSyncConnection((options) => wrap(new DefaultSyncConnection(options))),
+        ),
+      ],
+    });
+    const replica = TestBed.createComponent(ReplicaCounterComponent);
+    await stable(replica);
+    const vm = replica.componentInstance.vm;
+    expect(vm.status()).toBe('waiting-for-source');
+
+    const source = TestBed.createComponent(SourceCounterComponent);
+    vm.trySend({ type: 'Increment', by: 2 });
+    await source.whenStable(); // stability follows the wrapped connection's notifications
+    await stable(replica);
+    expect(vm.status()).toBe('connected');
+    expect(vm.state().count).toBe(2);
+    expect(source.componentInstance.vm.state().count).toBe(2);
+
+    replica.destroy();
+    expect(vm.status()).toBe('disconnected');
   });
 
   it('uses the connection factory given by withSyncConnection', async () => {

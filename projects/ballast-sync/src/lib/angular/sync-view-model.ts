@@ -13,6 +13,13 @@ import {
   type Signal,
   type WritableSignal,
 } from '@angular/core';
+import {
+  createSignal,
+  SIGNAL,
+  signalSetFn,
+  type SignalGetter,
+  type SignalNode,
+} from '@angular/core/primitives/signals';
 import { isPlatformServer } from '@angular/common';
 import {
   BallastSyncInterceptor,
@@ -20,6 +27,10 @@ import {
   createConsoleLogger,
   ɵballastError as ballastError,
   ɵsetLongTimeout as setLongTimeout,
+  ɵwatchConnection as watchConnection,
+  ɵwatchStates as watchStates,
+  type ɵConnectionWatcher as ConnectionWatcher,
+  type ɵStateWatcher as StateWatcher,
   type ActiveRole,
   type BallastLogger,
   type BallastNotification,
@@ -77,20 +88,14 @@ export abstract class SyncViewModel<I, E, S> {
   readonly clientId: string;
   /** The current State. */
   readonly state: Signal<S>;
-  /** Where this instance stands in its channel. */
-  readonly status: Signal<SyncStatus>;
   /** The role it plays right now: its `role`, or for `'elected'`, `'source'` while it leads. */
   readonly activeRole: Signal<ActiveRole>;
   private readonly viewModel: BasicViewModel<I, E, S>;
   private readonly connection: SyncConnection<I, E, S>;
   /** Made by the first onEvent() (most instances never have one). */
-  private events: Observable<E> | undefined;
-  private readonly destroyRef = inject(DestroyRef);
-  /** Holds a pending task while this instance is busy. */
-  private readonly stability: StabilityTracker<I, E, S>;
-  /** Write `state` and `status` (they end with the ViewModel: its streams complete when cleared). */
-  private readonly stateSubscription: Subscription;
-  private readonly statusSubscription: Subscription;
+  private events: InstanceEvents<E> | undefined;
+  /** Writes `state` and `status`, and holds a pending task while this instance is busy. */
+  private readonly watcher: InstanceWatcher<I, E, S>;
 
   protected constructor(config: SyncViewModelConfig<I, E, S>) {
     const options = inject(syncViewModelOptionsToken<I, S>(new.target), { optional: true });
@@ -125,27 +130,25 @@ export abstract class SyncViewModel<I, E, S> {
       ...(options.inputStrategy && { inputStrategy: options.inputStrategy }),
       interceptors: [...(config.interceptors ?? []), new BallastSyncInterceptor(this.connection)],
     });
-    // One clean-up for everything (the ViewModel first: the signals see its last status).
-    this.destroyRef.onDestroy(() => this.destroy());
-    // Untracked: a ViewModel created while a template renders (a lazy getter) must neither
-    // subscribe nor write signals inside that reactive context (NG0602, NG0600). Plain signals
-    // written by one subscription each (what toSignal does, without its per-signal extras); both
-    // streams start with their current value, synchronously.
-    const state = signal<S>(this.viewModel.getCurrentState());
-    const status = signal<SyncStatus>('disconnected');
-    [this.stateSubscription, this.statusSubscription] = untracked(() => [
-      this.viewModel.observeStates().subscribe(new SignalWriter(state)),
-      this.connection.observeStatus().subscribe(new SignalWriter(status)),
-    ]);
-    this.state = state.asReadonly();
-    this.status = status.asReadonly();
+    // Cleared by ngOnDestroy(), which its injector calls (no callback registered per instance).
+    // A subclass whose own ngOnDestroy() might not call super's is cleared through DestroyRef too.
+    if (this.ngOnDestroy !== SyncViewModel.prototype.ngOnDestroy)
+      inject(DestroyRef).onDestroy(() => this.destroy());
+    // A read-only signal made with Angular's signal primitives: only its getter and node (no
+    // set/update/asReadonly functions per instance); the watcher writes its node.
+    this.state = createSignal<S>(this.viewModel.getCurrentState())[0];
+    this.watcher = new InstanceWatcher(this);
     this.activeRole = this.createActiveRole(options.role);
-    this.stability = new StabilityTracker(this);
     if (inject(BALLAST_SYNC_TRANSFER_STATE) && isPlatformServer(inject(PLATFORM_ID))) {
       handOverOnSerialize(inject(TransferState), config.name, options.role, () =>
         this.viewModel.getCurrentState(),
       );
     }
+  }
+
+  /** Where this instance stands in its channel. */
+  get status(): Signal<SyncStatus> {
+    return this.watcher.statusSignal();
   }
 
   /**
@@ -167,21 +170,21 @@ export abstract class SyncViewModel<I, E, S> {
   /** Queues an Input now; returns false when it was dropped (see the InputDropped notification). */
   trySend(input: I): boolean {
     const queued = this.viewModel.trySend(input);
-    this.stability.check();
+    this.watcher.check();
     return queued;
   }
 
   /** Resolves once the Input is queued. */
   send(input: I): Promise<void> {
     const queued = this.viewModel.send(input);
-    this.stability.check();
+    this.watcher.check();
     return queued;
   }
 
   /** Resolves with the Input's outcome once it was handled, rejected, cancelled, dropped or failed. */
   sendAndAwaitCompletion(input: I): Promise<InputOutcome> {
     const outcome = this.viewModel.sendAndAwaitCompletion(input);
-    this.stability.check();
+    this.watcher.check();
     return outcome;
   }
 
@@ -202,7 +205,7 @@ export abstract class SyncViewModel<I, E, S> {
           : 114,
       );
     const destroyRef = callerDestroyRef(options?.injector, this.name);
-    const subscription = (this.events ??= this.createEvents()).subscribe(handler);
+    const subscription = (this.events ??= this.createEvents()).events.subscribe(handler);
     subscription.add(destroyRef.onDestroy(() => subscription.unsubscribe()));
     return { destroy: () => subscription.unsubscribe() };
   }
@@ -249,17 +252,23 @@ export abstract class SyncViewModel<I, E, S> {
     return this.viewModel.status === 'Cleared';
   }
 
-  /** Its injector is destroyed: clear the ViewModel, then end what still listens. */
-  private destroy(): void {
-    this.viewModel.clear();
-    this.stateSubscription.unsubscribe();
-    this.statusSubscription.unsubscribe();
-    this.stability.stop();
-    this.eventsEnded?.();
+  /**
+   * Called by Angular when the injector that provides this instance is destroyed: clears it. A
+   * subclass that implements `ngOnDestroy()` itself should call `super.ngOnDestroy()` (it is
+   * cleared anyway). (A computed name: Angular's compiler would otherwise ask this undecorated
+   * abstract class for a decorator, as it does for any class declaring a lifecycle hook.)
+   */
+  protected ['ngOnDestroy'](): void {
+    this.destroy();
   }
 
-  /** Set by createEvents(): completes the onEvent() subscribers when the injector is destroyed. */
-  private eventsEnded: (() => void) | undefined;
+  /** Its injector is destroyed: clear the ViewModel (once), then end what still listens. */
+  private destroy(): void {
+    if (this.isCleared()) return;
+    this.viewModel.clear();
+    this.watcher.stop();
+    this.events?.end();
+  }
 
   /**
    * Its `role`, which never changes (one signal shared by every instance of that role), or for
@@ -270,7 +279,7 @@ export abstract class SyncViewModel<I, E, S> {
     if (!roles) return fixedRoleSignal(role === 'elected' ? 'replica' : role);
     const activeRole = signal<ActiveRole>('replica');
     const subscription = untracked(() => roles.subscribe(new SignalWriter(activeRole)));
-    this.destroyRef.onDestroy(() => subscription.unsubscribe());
+    inject(DestroyRef).onDestroy(() => subscription.unsubscribe());
     return activeRole.asReadonly();
   }
 
@@ -312,11 +321,11 @@ export abstract class SyncViewModel<I, E, S> {
     });
   }
 
-  private createEvents(): Observable<E> {
+  private createEvents(): InstanceEvents<E> {
     const subscribers = new Set<Subscriber<E>>();
     let detach: (() => void) | undefined;
-    this.eventsEnded = () => [...subscribers].forEach((s) => s.complete());
-    return new Observable<E>((subscriber) => {
+    const end = () => [...subscribers].forEach((s) => s.complete());
+    const events = new Observable<E>((subscriber) => {
       if (this.viewModel.status === 'Cleared') return subscriber.complete();
       subscribers.add(subscriber);
       detach ??= this.viewModel.attachEventHandler((event) =>
@@ -329,37 +338,85 @@ export abstract class SyncViewModel<I, E, S> {
         detach = undefined;
       };
     });
+    return { events, end };
   }
 }
 
+/** What onEvent() subscribes to, and what completes its subscribers when the injector is destroyed. */
+interface InstanceEvents<E> {
+  readonly events: Observable<E>;
+  readonly end: () => void;
+}
+
 /**
- * Holds a `PendingTasks` task while its instance is busy (an Input queued or running, a side job,
- * an Event on its way, sync work on its way), released once `whenSynced()` resolves, when its
- * link goes down (nothing can progress until it is back), or after the stability timeout (with a
- * dev-mode warning) so that nothing waits forever. Checked after each
- * Input the instance is given, and a microtask after each sync notification (an Input from a
- * Replica is announced before it runs). One object per instance: fields and methods, no closures.
+ * One object per instance, told by its ViewModel and connection directly (no subscriptions):
+ * writes the `state` signal and the status (and its signal, made on first read), and holds a
+ * `PendingTasks` task while its instance is busy (an Input queued or running, a side job, an
+ * Event on its way, sync work on its way), released once `whenSynced()` resolves, when its link
+ * goes down (nothing can progress until it is back), or after the stability timeout (with a
+ * dev-mode warning) so that nothing waits forever. Checked after each Input the instance is
+ * given, and a microtask after each sync notification (an Input from a Replica is announced
+ * before it runs). A connection other than `DefaultSyncConnection` is observed through its
+ * Observables instead.
  */
-class StabilityTracker<I, E, S> {
+class InstanceWatcher<I, E, S> implements StateWatcher<S>, ConnectionWatcher<I, S> {
   private readonly pendingTasks = inject(PendingTasks);
   private readonly timeoutMs = inject(BALLAST_SYNC_STABILITY_TIMEOUT);
   /** Releases the pending task and its timer, while one is held. */
   private release: (() => void) | undefined;
   private gaveUp = false;
   private scheduled = false;
-  private readonly subscription: Subscription;
+  /** The connection's status (what the status signal, once made, holds). */
+  private status: SyncStatus = 'disconnected';
+  private statusGetter: SignalGetter<SyncStatus> | undefined;
+  /** Only for a connection other than DefaultSyncConnection: its status and notifications. */
+  private subscription: Subscription | undefined;
 
   // Its instance's private members are reached with bracket access (type-checked).
   constructor(private readonly vm: SyncViewModel<I, E, S>) {
+    watchStates(vm['viewModel'], this);
     // Work starts with an Input given to this instance (checked in trySend/send/…) or with sync
     // traffic (an Input from a Replica, a State to apply): the engine's own notifications would
     // only repeat those, at a cost per notification and per instance.
-    this.subscription = vm.observeSyncNotifications().subscribe(this);
+    const connection = vm['connection'];
+    const status = watchConnection(connection, this);
+    if (status !== undefined) this.status = status;
+    else {
+      // Untracked: a ViewModel created while a template renders (a lazy getter) must neither
+      // subscribe nor write signals inside that reactive context (NG0602, NG0600).
+      this.subscription = untracked(() => {
+        const subscription = connection
+          .observeStatus()
+          .subscribe((next) => this.statusChanged(next));
+        subscription.add(
+          connection.observeSyncNotifications().subscribe(() => this.syncNotification()),
+        );
+        return subscription;
+      });
+    }
     this.check();
   }
 
+  get watchedState(): S {
+    return this.stateNode().value;
+  }
+
+  stateChanged(state: S): void {
+    signalSetFn(this.stateNode(), state);
+  }
+
+  statusChanged(status: SyncStatus): void {
+    this.status = status;
+    if (this.statusGetter) signalSetFn(this.statusGetter[SIGNAL] as SignalNode<SyncStatus>, status);
+  }
+
+  /** The status signal, made on first read (most components only read the State). */
+  statusSignal(): Signal<SyncStatus> {
+    return (this.statusGetter ??= createSignal(this.status)[0]);
+  }
+
   /** A sync notification (a link change among them): check once, a microtask later. */
-  next(): void {
+  syncNotification(): void {
     if (this.scheduled) return;
     this.scheduled = true;
     queueMicrotask(() => {
@@ -391,13 +448,17 @@ class StabilityTracker<I, E, S> {
   }
 
   stop(): void {
-    this.subscription.unsubscribe();
+    this.subscription?.unsubscribe();
     this.done();
+  }
+
+  private stateNode(): SignalNode<S> {
+    return this.vm.state[SIGNAL] as SignalNode<S>;
   }
 
   /** The link is down and no local work runs: only the network can move things now. */
   private offlineAndIdle(): boolean {
-    return untracked(this.vm.status) === 'disconnected' && this.vm['viewModel'].isIdle();
+    return this.status === 'disconnected' && this.vm['viewModel'].isIdle();
   }
 
   private giveUp(): void {
