@@ -58,6 +58,15 @@ class InterceptorScope<I, E, S> implements BallastInterceptorScope<I, E, S> {
     this.host.restore(item, item.settled);
   }
 
+  /**
+   * Internal (the sync sessions' hot path: every Replica applies every publication): queues a
+   * restore at once, without a Promise; throws where `sendToQueue()` would reject (the ViewModel is
+   * not running).
+   */
+  ɵrestore(item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>): void {
+    this.host.restore(item, item.settled);
+  }
+
   // Interceptors chain a callback on it; they do not await it inside a handler.
   async sendToQueueAndAwaitCompletion(item: InterceptorQueueItem<I, S>): Promise<InputOutcome> {
     checkQueueItem('sendToQueueAndAwaitCompletion', item);
