@@ -85,6 +85,21 @@ describe('PublicationSchedule', () => {
     }
   });
 
+  it('an urgent request skips the quiet wait, even one already waiting on a timer', async () => {
+    const fires: number[] = [];
+    const schedule = new PublicationSchedule(() => fires.push(performance.now()));
+    schedule.published();
+    busy(12); // the next publication would wait about 12 ms, with a timer
+    await hop();
+    jest.useFakeTimers({ doNotFake: ['setImmediate', 'clearImmediate', 'performance'] });
+    schedule.request(); // waits on a timer that never fires now
+    await hop();
+    expect(fires).toHaveLength(0);
+    schedule.request(true);
+    await hop();
+    expect(fires).toHaveLength(1);
+  });
+
   it('fires nothing once stopped', async () => {
     let fired = 0;
     const schedule = new PublicationSchedule(() => fired++);

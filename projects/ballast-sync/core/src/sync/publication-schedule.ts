@@ -16,6 +16,8 @@ const MAX_QUIET_MS = 16;
  *   it (until the next task), and leaves at least as long to the app before the next publication,
  *   coalescing every change and acknowledgement meanwhile into it. Publishing then costs at most
  *   about half of the time, however fast Inputs arrive and however many Replicas read the States.
+ * - **When a Replica's unacknowledged Inputs pile up** (see `SourceSession`): in the next task,
+ *   without the quiet wait, so that a fast Replica never reaches its `maxPendingInputs`.
  * - **In a hidden page** (a background tab, where an elected Source often lives, as told by
  *   {@link setPageHiddenCheck}): no quiet wait.
  *   Browsers throttle a background tab's timers to about once a second (once a minute after a
@@ -24,6 +26,8 @@ const MAX_QUIET_MS = 16;
  */
 export class PublicationSchedule {
   private requested = false;
+  /** Whether the requested publication skips the quiet wait. */
+  private urgent = false;
   private cancelWait: (() => void) | undefined;
   private measuring = false;
   /** No publication before this (`performance.now()` time). */
@@ -32,9 +36,17 @@ export class PublicationSchedule {
 
   constructor(private readonly fire: () => void) {}
 
-  /** Something changed: publish as soon as the schedule allows. */
-  request(): void {
+  /**
+   * Something changed: publish as soon as the schedule allows; `urgent`: in the next task, without
+   * the quiet wait (a publication the app cannot wait for, e.g. acknowledgements piling up).
+   */
+  request(urgent = false): void {
     this.requested = true;
+    if (urgent && !this.urgent) {
+      this.urgent = true;
+      this.cancelWait?.(); // a quiet wait, perhaps on a timer: hop instead
+      this.cancelWait = undefined;
+    }
     if (!this.cancelWait && !this.stopped) this.wait();
   }
 
@@ -59,7 +71,7 @@ export class PublicationSchedule {
 
   private wait(): void {
     const left = this.quietUntil - performance.now();
-    if (left >= SHORTEST_TIMER_MS && !pageHidden()) {
+    if (left >= SHORTEST_TIMER_MS && !this.urgent && !pageHidden()) {
       const timer = setTimeout(() => this.run(), left);
       this.cancelWait = () => clearTimeout(timer);
     } else {
@@ -71,8 +83,9 @@ export class PublicationSchedule {
     this.cancelWait = undefined;
     if (this.stopped) return;
     if (!this.requested) return;
-    if (performance.now() < this.quietUntil && !pageHidden()) return this.wait();
+    if (performance.now() < this.quietUntil && !this.urgent && !pageHidden()) return this.wait();
     this.requested = false;
+    this.urgent = false;
     this.fire();
   }
 }

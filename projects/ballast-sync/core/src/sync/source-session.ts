@@ -29,6 +29,14 @@ import {
  */
 export const MAX_TRACKED_REPLICAS = 10_000;
 
+/**
+ * A Replica holding this many unacknowledged Inputs gets its acknowledgements without the quiet
+ * wait: a Replica refuses Inputs past `maxPendingInputs` (1000 by default), and one sending
+ * faster than that per quiet wait (up to 16 ms) would otherwise hit its limit while the Source
+ * holds their acknowledgements back.
+ */
+const URGENT_ACKNOWLEDGEMENTS = 100;
+
 interface ReplicaRecord<I> {
   /** Its `clientId` ('' until an envelope told it, for one inherited from a snapshot). */
   clientId: string;
@@ -474,17 +482,25 @@ export class SourceSession<I, E, S> implements AdapterStreamOwner<unknown> {
     const settled = advance(replica, 'acknowledged', replica.settled, envelope.seq);
     replica.settled = settled;
     if (replica.acknowledged !== before)
-      this.acknowledge(envelope.incarnation, replica.acknowledged);
+      this.acknowledge(
+        envelope.incarnation,
+        replica.acknowledged,
+        // How many Inputs that Replica holds unacknowledged, as its envelope says.
+        envelope.seq - envelope.firstUnacknowledged + 1 >= URGENT_ACKNOWLEDGEMENTS,
+      );
   }
 
-  private acknowledge(incarnation: string, upToSeq: number): void {
+  private acknowledge(incarnation: string, upToSeq: number, urgent = false): void {
     this.acknowledgements.set(incarnation, upToSeq);
-    this.schedulePublish();
+    this.schedulePublish(urgent);
   }
 
-  /** Publishes once the work that changed it is done (see {@link PublicationSchedule}). */
-  private schedulePublish(): void {
-    if (this.active && !this.loading) this.schedule.request();
+  /**
+   * Publishes once the work that changed it is done (see {@link PublicationSchedule}); `urgent`:
+   * without the quiet wait, for a Replica whose unacknowledged Inputs pile up.
+   */
+  private schedulePublish(urgent = false): void {
+    if (this.active && !this.loading) this.schedule.request(urgent);
   }
 
   private publish(): void {
