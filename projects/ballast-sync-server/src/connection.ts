@@ -84,7 +84,10 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
   private deltas = false;
   /** By channel: the last State sent on this socket, which a delta must start from. */
   private readonly sent = new Map<string, StatePoint>();
+  /** Inputs' rate limit. */
   private readonly bucket: TokenBucket;
+  /** Pings' rate limit (their own: a ping never takes an Input's token). */
+  private readonly pingBucket: TokenBucket;
   private readonly helloTimer: ReturnType<typeof setTimeout>;
   readonly closed: Promise<void>;
 
@@ -98,6 +101,7 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
     this.description = `connection #${id} from ${remoteAddress}`;
     const { limits } = context;
     this.bucket = new TokenBucket(limits.inputsPerSecond, limits.inputBurst);
+    this.pingBucket = new TokenBucket(limits.pingsPerSecond, limits.pingBurst);
     this.helloTimer = setTimeout(() => {
       this.refuse('hello-timeout', `no hello within ${limits.helloTimeoutMs} ms`);
       this.close(CloseCode.HelloExpected, 'hello expected');
@@ -255,15 +259,15 @@ export class Connection<P> implements ChannelMember, RefusalSubject {
 
   /**
    * A client that heard nothing for a while asks whether the link is alive: it is answered `pong`.
-   * A ping takes a token of the socket's rate limit, as an Input does; over the limit, or while the
-   * client does not read what it was sent, it gets no answer (and nothing piles up here).
+   * Pings have a rate limit of their own (never the Inputs' tokens); over it, or while the client
+   * does not read what it was sent, a ping gets no answer (and nothing piles up here).
    */
   private ping(): void {
     const { limits } = this.context;
-    if (!this.bucket.take())
+    if (!this.pingBucket.take())
       return this.refuse(
-        'rate-limited',
-        `over ${limits.inputsPerSecond} Inputs and pings per second: a ping was not answered`,
+        'ping-rate-limited',
+        `over ${limits.pingsPerSecond} pings per second (burst ${limits.pingBurst}): a ping was not answered`,
       );
     if (this.socket.bufferedAmount > limits.maxBufferedBytes) return;
     this.send(PONG_FRAME);

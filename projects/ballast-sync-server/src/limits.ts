@@ -10,9 +10,8 @@ export interface SyncServerLimits {
   /** Largest frame accepted, in bytes; a larger one closes the socket with 1009. Default 1 MiB. */
   readonly maxFrameBytes: number;
   /**
-   * Input frames per second per connection (token bucket refilled at this rate; a `ping` frame takes
-   * a token too). An Input over the limit is refused (acknowledged, never applied) with a
-   * `rate-limited` error frame; a ping over it is not answered. Default 100.
+   * Input frames per second per connection (token bucket refilled at this rate). An Input over the
+   * limit is refused (acknowledged, never applied) with a `rate-limited` error frame. Default 100.
    */
   readonly inputsPerSecond: number;
   /**
@@ -20,6 +19,15 @@ export interface SyncServerLimits {
    * `maxPendingInputs` (default 1000): a reconnecting Replica re-sends that many at once. Default 1000.
    */
   readonly inputBurst: number;
+  /**
+   * `ping` frames answered per second per connection (a bucket of their own, so a ping never takes
+   * an Input's token). A ping over the limit gets no `pong` and no error frame (counted as
+   * `ping-rate-limited`). A client pings once per `liveness.pingAfterMs` of silence (default 15 s)
+   * and probes at most once a second. Default 1.
+   */
+  readonly pingsPerSecond: number;
+  /** The pings' bucket size: how many may arrive at once. Default 5. */
+  readonly pingBurst: number;
   /** Malformed frames tolerated per connection (each answered `bad-frame`); one more closes with 1008. Default 10. */
   readonly maxBadFrames: number;
   /** Participants (joined clientIds) per connection. Default 100. */
@@ -43,6 +51,8 @@ export const DEFAULT_LIMITS: SyncServerLimits = {
   maxFrameBytes: 1024 * 1024,
   inputsPerSecond: 100,
   inputBurst: 1000,
+  pingsPerSecond: 1,
+  pingBurst: 5,
   maxBadFrames: 10,
   maxParticipantsPerConnection: 100,
   heartbeatMs: 30_000,

@@ -19,6 +19,7 @@ export const REFUSAL_KINDS = [
   'too-many-participants',
   'invalid-input',
   'rate-limited',
+  'ping-rate-limited',
   // closes
   'frame-too-large',
   'too-many-bad-frames',

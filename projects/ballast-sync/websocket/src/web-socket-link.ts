@@ -1,5 +1,5 @@
 import { ɵballastError as ballastError } from 'ballast-sync/core';
-import { LivenessCheck } from './liveness-check';
+import { LivenessCheck, now } from './liveness-check';
 import { ReconnectBackoff } from './reconnect-backoff';
 import { describeLoss, httpStatus, tokenProblem, type Loss } from './socket-loss';
 import { socketUrl } from './socket-url';
@@ -43,12 +43,26 @@ export interface SocketLinkListener {
 /** Closes that mean "this client did something wrong or should slow down": the wait keeps growing. */
 const GROWING_CLOSE_CODES = new Set([1008, 1009, 1013, 4001]);
 
+/** HTTP 503 (the server is full or shutting down): the wait keeps growing, as after a 1013. */
+const HTTP_UNAVAILABLE = 503;
+
+/** How many times the configured `liveness.timeoutMs` a link that may be slow waits, at most. */
+export const MAX_SLOW_LINK_FACTOR = 8;
+
 /**
  * The transport's one socket (internal): opens it (token, URL, hello/welcome), reconnects with
  * backoff, and reports problems once rather than on every attempt. While welcomed, a
  * {@link LivenessCheck} pings a silent server and gives the socket up when nothing answers; while
- * waiting to reconnect, the browser's `online` event (or the page becoming visible again) makes
- * the next attempt at once.
+ * waiting to reconnect, the browser's `online` event (or the page becoming visible again) brings
+ * the next attempt forward to a random point of the first wait, unless the server asked clients to
+ * slow down.
+ *
+ * A link taken for dead may only be slow: browsers see a frame only once all of it arrived, so a
+ * big State that takes longer than `timeoutMs` holds back the `pong` behind it. When the server
+ * welcomes the next socket (it is reachable), that socket's check waits twice as long (up to
+ * {@link MAX_SLOW_LINK_FACTOR} times `timeoutMs`), until a `pong` comes back within `timeoutMs`;
+ * and the backoff is not started over after such a loss (unless the link had proven itself), so
+ * a slow link converges instead of being sent the same State again and again.
  */
 export class SocketLink {
   private phase: WebSocketSyncSocketState = 'idle';
@@ -71,6 +85,16 @@ export class SocketLink {
   private liveness: LivenessCheck | undefined;
   /** Removes the `online` / `visibilitychange` listeners (set from the first attempt on). */
   private unlistenWake: (() => void) | undefined;
+  /** How many times the configured `liveness.timeoutMs` the next liveness check waits (1, 2, 4, 8). */
+  private slowFactor = 1;
+  /** Whether the last welcomed socket was taken for dead by its liveness check. */
+  private takenForDead = false;
+  /** Whether the last loss asked this client to slow down (a growing close code, HTTP 503). */
+  private holdOff = false;
+  /** When a wake signal last brought an attempt forward. */
+  private lastWakeAt = -Infinity;
+  /** When the scheduled attempt starts (while `waiting`). */
+  private retryAt: number | undefined;
 
   constructor(
     private readonly options: ResolvedWebSocketOptions,
@@ -129,15 +153,23 @@ export class SocketLink {
   }
 
   /**
-   * The network is back, or the page is visible again: a link waiting to reconnect tries at once
-   * (and its backoff starts over); a welcomed one pings, to find out soon if it died meanwhile.
+   * The network is back, or the page is visible again: a welcomed link pings, to find out soon if
+   * it died meanwhile; a link waiting to reconnect tries within `initialDelayMs` (at a random point,
+   * so that clients woken together spread out), keeping its backoff, at most once per
+   * `initialDelayMs`, and not at all when the server asked clients to slow down.
    */
   private wake(): void {
     if (this.phase === 'ready') return this.liveness?.probe();
-    if (this.phase !== 'waiting') return; // an attempt runs (with its timeout), or it is over
+    // An attempt runs (with its timeout), it is over, or the server said to come back later.
+    if (this.phase !== 'waiting' || this.holdOff || !this.options.reconnect) return;
+    const at = now();
+    const { initialDelayMs } = this.options.reconnect;
+    if (at - this.lastWakeAt < initialDelayMs) return;
+    this.lastWakeAt = at;
+    const delayMs = Math.round(initialDelayMs * Math.random());
+    if (this.retryAt !== undefined && this.retryAt - at <= delayMs) return;
     this.clearTimer();
-    this.backoff?.reset();
-    this.connect();
+    this.retryIn(delayMs);
   }
 
   private connect(): void {
@@ -237,7 +269,7 @@ export class SocketLink {
       if (this.phase === 'handshake') this.welcome(frame);
       return;
     }
-    if (frame.type === 'pong') return; // a sign of life, heard already
+    if (frame.type === 'pong') return this.liveness?.pong(); // a sign of life, heard already
     if (this.phase === 'ready') return this.listener.frame(frame);
     if (frame.type === 'error') return this.reportServerError(frame);
     this.reportOnce(
@@ -274,18 +306,21 @@ export class SocketLink {
     this.phase = 'ready';
     // An older server does not answer pings (it would call them bad frames): it is not pinged.
     const { liveness } = this.options;
+    // The server is reachable: a link taken for dead just before may be slow rather than dead.
+    if (this.takenForDead) this.slowFactor = Math.min(MAX_SLOW_LINK_FACTOR, this.slowFactor * 2);
+    this.takenForDead = false;
     if (liveness && on.includes(PING_FEATURE)) {
-      this.liveness = new LivenessCheck(
-        liveness,
-        () => {
+      this.liveness = new LivenessCheck(liveness, this.slowFactor, {
+        ping: () => {
           try {
             this.send({ type: 'ping' });
           } catch {
             // The socket is closing: its close event follows.
           }
         },
-        () => this.lost({ unanswered: liveness.timeoutMs }),
-      );
+        dead: (timeoutMs) => this.lost({ unanswered: timeoutMs }),
+        prompt: () => (this.slowFactor = 1),
+      });
     }
     this.outageReported = false;
     this.reportedKeys.clear();
@@ -306,6 +341,7 @@ export class SocketLink {
     if (this.phase === 'closed' || this.phase === 'stopped') return;
     const wasReady = this.phase === 'ready';
     const socketError = this.lastSocketError;
+    const proven = this.liveness?.proven ?? false;
     this.clearTimer();
     // A server that does not answer gets no closing handshake (`ws` would wait 30 s for one).
     this.dropSocket(1000, 'reconnecting', loss.timedOut || loss.unanswered !== undefined);
@@ -326,10 +362,16 @@ export class SocketLink {
         ballastError(`${what} The transport stays disconnected (reconnect: false).`),
       );
     }
-    if (wasReady && !GROWING_CLOSE_CODES.has(loss.code ?? 0)) this.backoff.reset();
+    const growing = GROWING_CLOSE_CODES.has(loss.code ?? 0);
+    const takenForDead = loss.unanswered !== undefined;
+    this.holdOff = growing || status === HTTP_UNAVAILABLE;
+    if (wasReady) this.takenForDead = takenForDead;
+    // A connection that worked starts the backoff over; one taken for dead before it proved
+    // itself (a slow link, a server that welcomes and then hangs) keeps it growing.
+    if (wasReady && !growing && (!takenForDead || proven)) this.backoff.reset();
     const delayMs = this.backoff.next();
     const retry = ` It retries in ${delayMs} ms, then with backoff${status === 401 ? ', reading the token again' : ''}.`;
-    if (GROWING_CLOSE_CODES.has(loss.code ?? 0)) {
+    if (growing) {
       this.report(ballastError(what + retry));
     } else if (!wasReady && !this.outageReported) {
       // A connection that drops is no news (the ViewModels say 'disconnected'); one that cannot
@@ -337,9 +379,14 @@ export class SocketLink {
       this.outageReported = true;
       this.report(ballastError(what + retry));
     }
+    this.retryIn(delayMs);
+  }
+
+  private retryIn(delayMs: number): void {
     this.phase = 'waiting';
+    this.retryAt = now() + delayMs;
     this.timer = setTimeout(() => {
-      this.timer = undefined;
+      this.timer = this.retryAt = undefined;
       if (this.phase === 'waiting') this.connect();
     }, delayMs);
   }
@@ -376,6 +423,7 @@ export class SocketLink {
   private clearTimer(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+    this.retryAt = undefined;
   }
 }
 

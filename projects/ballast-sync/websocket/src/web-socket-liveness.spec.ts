@@ -21,6 +21,7 @@ import {
   type Count,
   type FakeWebSocket,
 } from './fake-web-socket.spec-helper';
+import { LivenessCheck } from './liveness-check';
 
 const cleanUps: (() => void)[] = [];
 afterEach(() => {
@@ -223,6 +224,115 @@ describe('WebSocketSyncTransport liveness', () => {
     expect(WEB_SOCKET_LIVENESS_DEFAULTS).toEqual({ pingAfterMs: 15_000, timeoutMs: 10_000 });
   });
 
+  it('a dead link is found within pingAfterMs + timeoutMs of the last frame, also when timeoutMs > pingAfterMs', () => {
+    fakeTimers();
+    const { fakes, follow, transport } = setUp({
+      liveness: { pingAfterMs: 100, timeoutMs: 1_000 },
+    });
+    follow();
+    const socket = fakes.last();
+    socket.accept(['ping']);
+    jest.advanceTimersByTime(100);
+    expect(pings(socket)).toBe(1);
+    jest.advanceTimersByTime(1);
+    // The answer, 1 ms after the ping; then the link dies. The next ping goes out 100 ms after
+    // this last frame, not when the first one's timeout would have run out (1 100 ms).
+    socket.receive({ type: 'joined', channel: 'todos', clientId: 'a', role: 'replica' });
+    socket.blackHoled = true;
+    jest.advanceTimersByTime(100);
+    expect(pings(socket)).toBe(2);
+    jest.advanceTimersByTime(999);
+    expect(transport.stats().socket).toBe('ready');
+    jest.advanceTimersByTime(1); // 101 + 100 + 1 000 ms: found out
+    expect(transport.stats().socket).toBe('waiting');
+  });
+
+  it('a slow link (a frame longer on its way than timeoutMs) converges: each time its server welcomes it again, the timeout doubles, up to 8×, and the backoff keeps growing', () => {
+    fakeTimers();
+    const { fakes, follow, links, errors } = setUp(); // pingAfterMs 1 000, timeoutMs 500; waits 100, 200, 400…
+    follow();
+    /** Welcomes a socket whose State never arrives in time: returns how long it lived. */
+    const welcomedButStuck = () => {
+      const socket = fakes.last();
+      welcome(socket, ['ping']);
+      const sockets = fakes.sockets.length;
+      let lived = 0;
+      while (socket.readyState === 1 && lived < 60_000) {
+        jest.advanceTimersByTime(100);
+        lived += 100;
+      }
+      expect(pings(socket)).toBe(1);
+      expect(socket.terminated).toBe(true);
+      expect(fakes.sockets).toHaveLength(sockets);
+      return lived;
+    };
+    /** How long the transport waits before its next attempt. */
+    const waited = () => {
+      const sockets = fakes.sockets.length;
+      let wait = 0;
+      while (fakes.sockets.length === sockets && wait < 60_000) {
+        jest.advanceTimersByTime(10);
+        wait += 10;
+      }
+      return wait;
+    };
+    const lives: number[] = [];
+    const waits: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      lives.push(welcomedButStuck());
+      waits.push(waited());
+    }
+    // pingAfterMs, then timeoutMs × 1, 2, 4, 8, 8.
+    expect(lives).toEqual([1_500, 2_000, 3_000, 5_000, 5_000]);
+    expect(waits).toEqual([100, 200, 400, 800, 1_600]); // not started over after each loss
+    expect(errors).toEqual([]);
+
+    // This time the State arrives, 3 s after the ping; then the pong that was queued behind it
+    // (late: the timeout stays 4 s), then a pong within 500 ms of its ping (back to 500 ms).
+    const socket = fakes.last();
+    welcome(socket, ['ping']);
+    jest.advanceTimersByTime(1_000);
+    expect(pings(socket)).toBe(1);
+    jest.advanceTimersByTime(3_000);
+    socket.receive({ type: 'state', channel: 'todos', state: {} });
+    socket.receive({ type: 'pong' });
+    jest.advanceTimersByTime(1_000);
+    expect(pings(socket)).toBe(2);
+    jest.advanceTimersByTime(3_999);
+    socket.receive({ type: 'pong' }); // 4 s: late, still alive
+    jest.advanceTimersByTime(1_000);
+    expect(pings(socket)).toBe(3);
+    jest.advanceTimersByTime(499);
+    socket.receive({ type: 'pong' }); // in time: the configured timeout again
+    jest.advanceTimersByTime(1_000);
+    expect(pings(socket)).toBe(4);
+    socket.blackHoled = true; // now truly dead: found out within timeoutMs of the ping
+    jest.advanceTimersByTime(499);
+    expect(socket.readyState).toBe(1);
+    jest.advanceTimersByTime(1);
+    expect(socket.terminated).toBe(true);
+    // That link had proven itself (frames long after its welcome): the backoff starts over.
+    expect(waited()).toBe(100);
+    expect(links.at(-1)).toBe('disconnected');
+  });
+
+  it('a hook that stops the check (a socket that closes as the ping goes out) leaves no timer behind', () => {
+    fakeTimers();
+    const dead = jest.fn();
+    const check: LivenessCheck = new LivenessCheck({ pingAfterMs: 100, timeoutMs: 50 }, 1, {
+      ping: () => check.stop(),
+      dead,
+      prompt: () => undefined,
+    });
+    jest.advanceTimersByTime(100);
+    expect(jest.getTimerCount()).toBe(0);
+    check.heard();
+    check.probe();
+    jest.advanceTimersByTime(10_000);
+    expect(dead).not.toHaveBeenCalled();
+    expect(jest.getTimerCount()).toBe(0);
+  });
+
   it('a Replica behind a half-open link shows disconnected once found out; its Inputs reach the Source once', async () => {
     // Real timers, short intervals: the fake server stops answering without closing the socket.
     const fakes = fakeWebSockets();
@@ -305,8 +415,9 @@ describe('WebSocketSyncTransport wake signals', () => {
     expect(removedOnPage.mock.calls).toEqual(addedOnPage.mock.calls);
   });
 
-  it('the browser going online makes a waiting transport reconnect at once, with its backoff started over', () => {
+  it('the browser going online brings a waiting attempt forward to a random point of the first wait; the backoff keeps growing', () => {
     fakeTimers();
+    jest.spyOn(Math, 'random').mockReturnValue(0.5);
     const { fakes, follow, links } = setUp({
       reconnect: { initialDelayMs: 5_000, maxDelayMs: 60_000, jitter: 0 },
     });
@@ -317,33 +428,114 @@ describe('WebSocketSyncTransport wake signals', () => {
     jest.advanceTimersByTime(1_000);
     expect(fakes.sockets).toHaveLength(2);
     online();
+    jest.advanceTimersByTime(2_499); // 0.5 × initialDelayMs: clients woken together spread out
+    expect(fakes.sockets).toHaveLength(2);
+    jest.advanceTimersByTime(1);
     expect(fakes.sockets).toHaveLength(3);
     fakes.last().drop(1006);
-    jest.advanceTimersByTime(5_000); // started over: 5 s, not 20 s
+    jest.advanceTimersByTime(19_999); // kept growing: 20 s, not 5 s
+    expect(fakes.sockets).toHaveLength(3);
+    jest.advanceTimersByTime(1);
     expect(fakes.sockets).toHaveLength(4);
     welcome(fakes.last(), ['ping']);
     expect(links.at(-1)).toBe('connected');
     // Connected (or connecting): 'online' opens no second socket.
     online();
+    jest.advanceTimersByTime(10_000);
     expect(fakes.sockets).toHaveLength(4);
   });
 
-  it('the page becoming visible again makes a waiting transport reconnect at once', () => {
+  it('the page becoming visible again brings a waiting attempt forward, never later than the backoff', () => {
     fakeTimers();
+    const random = jest.spyOn(Math, 'random').mockReturnValue(0.2);
     const { fakes, follow } = setUp({
       reconnect: { initialDelayMs: 5_000, maxDelayMs: 60_000, jitter: 0 },
     });
     follow();
-    fakes.last().drop(1006);
+    fakes.last().drop(1006); // waits 5 s
     visibility('hidden');
+    jest.advanceTimersByTime(100);
+    visibility('visible'); // in 1 s (0.2 × 5 s)
+    jest.advanceTimersByTime(999);
     expect(fakes.sockets).toHaveLength(1);
-    visibility('visible');
+    jest.advanceTimersByTime(1);
     expect(fakes.sockets).toHaveLength(2);
     visibility('visible'); // an attempt runs: no second one
+    jest.advanceTimersByTime(10_000);
     expect(fakes.sockets).toHaveLength(2);
+
+    // A wake that would come later than the attempt already scheduled leaves it alone.
+    fakes.last().drop(1006); // waits 10 s
+    jest.advanceTimersByTime(9_000);
+    random.mockReturnValue(0.9);
+    visibility('visible'); // 4.5 s would be later than the 1 s left
+    jest.advanceTimersByTime(1_000);
+    expect(fakes.sockets).toHaveLength(3);
+    jest.advanceTimersByTime(10_000);
+    expect(fakes.sockets).toHaveLength(3);
   });
 
-  it('online while connected pings at once, to find out soon whether the connection survived', () => {
+  it('many wake signals while waiting: at most one attempt per initialDelayMs, and the backoff keeps growing', () => {
+    fakeTimers();
+    jest.spyOn(Math, 'random').mockReturnValue(0); // the worst case: every wake at once
+    const { fakes, follow } = setUp({
+      reconnect: { initialDelayMs: 1_000, maxDelayMs: 60_000, jitter: 0 },
+    });
+    follow();
+    fakes.last().drop(1006); // the server is down: every attempt fails at once
+    const attemptsAt: number[] = [];
+    for (let t = 0; t < 5_000; t += 100) {
+      online();
+      visibility('visible');
+      jest.advanceTimersByTime(100);
+      if (fakes.last().readyState === 0) {
+        attemptsAt.push(t);
+        fakes.last().drop(1006);
+      }
+    }
+    // One per initialDelayMs, however many signals (the backoff alone would have tried at 1 s and
+    // 3 s only).
+    expect(attemptsAt).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
+    // The backoff was not started over: the wait after the last failure (at 4.1 s, 900 ms ago)
+    // is the sixth one, 32 s.
+    jest.advanceTimersByTime(31_099);
+    expect(fakes.sockets).toHaveLength(6);
+    jest.advanceTimersByTime(1);
+    expect(fakes.sockets).toHaveLength(7);
+  });
+
+  it('a wake does nothing after the server asked clients to slow down (close 1013, 1008, 4001, or HTTP 503)', () => {
+    fakeTimers();
+    jest.spyOn(Math, 'random').mockReturnValue(0);
+    const refusals: [string, (socket: FakeWebSocket) => void][] = [
+      ['1013', (socket) => (socket.open(), socket.drop(1013, 'try again later'))],
+      ['1008', (socket) => (welcome(socket, ['ping']), socket.drop(1008, 'too many bad frames'))],
+      ['4001', (socket) => (socket.open(), socket.drop(4001, 'hello expected'))],
+      ['503', (socket) => socket.fail('Unexpected server response: 503')],
+    ];
+    for (const [why, refuse] of refusals) {
+      const { fakes, follow, transport } = setUp({
+        reconnect: { initialDelayMs: 1_000, maxDelayMs: 60_000, jitter: 0 },
+      });
+      follow();
+      refuse(fakes.last()); // waits 1 s
+      jest.advanceTimersByTime(1_000);
+      refuse(fakes.last()); // waits 2 s
+      // The user switches tabs every 100 ms: the server's wait is kept all the same.
+      for (let t = 0; t < 1_900; t += 100) {
+        visibility('hidden');
+        visibility('visible');
+        online();
+        jest.advanceTimersByTime(100);
+      }
+      expect([why, fakes.sockets.length]).toEqual([why, 2]);
+      jest.advanceTimersByTime(100);
+      expect([why, fakes.sockets.length]).toEqual([why, 3]);
+      transport.close();
+    }
+  });
+
+  it('online while connected pings at once (at most once a second), to find out soon whether the connection survived', () => {
     fakeTimers();
     const { fakes, follow, links } = setUp();
     follow();
@@ -353,6 +545,16 @@ describe('WebSocketSyncTransport wake signals', () => {
     expect(pings(fakes.last())).toBe(1);
     online(); // one ping waits for its answer: no second one
     expect(pings(fakes.last())).toBe(1);
+    fakes.last().receive({ type: 'pong' });
+    // A server answers about one ping a second: a probe less than 1 s after a ping would risk
+    // going unanswered (and a healthy link taken for dead).
+    jest.advanceTimersByTime(900);
+    online();
+    visibility('visible');
+    expect(pings(fakes.last())).toBe(1);
+    jest.advanceTimersByTime(100);
+    online();
+    expect(pings(fakes.last())).toBe(2);
     fakes.last().blackHoled = true;
     jest.advanceTimersByTime(500); // timeoutMs after the probe, not pingAfterMs + timeoutMs
     expect(links.at(-1)).toBe('disconnected');

@@ -36,12 +36,21 @@ export const WEB_SOCKET_RECONNECT_DEFAULTS: WebSocketReconnectOptions = Object.f
  * proxy or NAT that dropped it without a word; browsers cannot see WebSocket pings): after
  * `pingAfterMs` without any frame from the server it sends a `ping` frame, and when nothing at all
  * arrives within `timeoutMs` after it, it closes the socket and reconnects (with the `reconnect`
- * backoff); the ViewModels say `'disconnected'` meanwhile. Any frame received counts as a sign of
- * life, so a busy connection never pings. Only with a server that said in its `welcome` that it
- * answers pings (docs/PROTOCOL.md); an older server is not pinged.
+ * backoff); the ViewModels say `'disconnected'` meanwhile. So a dead link is found within
+ * `pingAfterMs + timeoutMs` of the last frame. Any frame received counts as a sign of life, so a
+ * busy connection never pings. Only with a server that said in its `welcome` that it answers pings
+ * (docs/PROTOCOL.md); an older server is not pinged.
+ *
+ * A frame counts once all of it arrived, so over a slow link a big State can hold the answer back
+ * longer than `timeoutMs`: when the server welcomes the transport again after such a loss, the next
+ * checks wait twice as long (up to 8 × `timeoutMs`) until a `pong` comes back within `timeoutMs`,
+ * and the backoff keeps growing meanwhile, so a slow link gets its State in the end.
  */
 export interface WebSocketLivenessOptions {
-  /** Silence from the server, in ms, after which a ping is sent (default 15 000). */
+  /**
+   * Silence from the server, in ms, after which a ping is sent (default 15 000). A server answers
+   * about one ping a second (its `limits.pingsPerSecond`): keep it at 1 000 or more.
+   */
   readonly pingAfterMs: number;
   /** How long after a ping, in ms, the transport waits for any frame before it reconnects (default 10 000). */
   readonly timeoutMs: number;

@@ -51,7 +51,8 @@ const HINTS: Readonly<Record<string, string>> = {
  * A connection that died without a close (a proxy or NAT dropped it) is found out: after
  * `liveness.pingAfterMs` without a frame the transport pings, and without an answer it reconnects.
  * When the browser goes `online`, or the page becomes visible again, a transport waiting to
- * reconnect tries at once.
+ * reconnect tries within `reconnect.initialDelayMs` (at a random point) rather than finishing its
+ * wait, unless the server asked clients to slow down (close 1008, 1009, 1013, 4001, HTTP 503).
  *
  * Offline, a Replica keeps applying its Inputs locally (up to its `maxPendingInputs`) and its
  * status says `'disconnected'`; once it is joined again the core re-sends what the Source has not
