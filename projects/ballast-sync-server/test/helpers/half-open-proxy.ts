@@ -1,4 +1,5 @@
-import { connect, createServer, type Socket } from 'node:net';
+import { connect, type Socket } from 'node:net';
+import { proxyServer } from './proxy-server';
 
 export interface HalfOpenProxy {
   readonly port: number;
@@ -19,19 +20,13 @@ export interface HalfOpenProxy {
  * which no socket event reveals (only an application-level ping does). Test-only.
  */
 export async function halfOpenProxy(targetPort: number): Promise<HalfOpenProxy> {
-  const sockets = new Set<Socket>();
   const live = new Set<{ dead: boolean }>();
   let stalled = false;
-  const keep = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined); // a reset on the far side is no test failure
-    socket.once('close', () => sockets.delete(socket));
-  };
-  const server = createServer((downstream) => {
-    keep(downstream);
+  const proxy = proxyServer((downstream) => {
+    proxy.keep(downstream);
     if (stalled) return; // swallowed: reads nothing on, answers nothing, never closes
     const upstream = connect(targetPort, '127.0.0.1');
-    keep(upstream);
+    proxy.keep(upstream);
     const pair = { dead: false };
     live.add(pair);
     const forward = (to: Socket) => (chunk: Buffer) => {
@@ -49,11 +44,10 @@ export async function halfOpenProxy(targetPort: number): Promise<HalfOpenProxy> 
     downstream.once('close', end);
     upstream.once('close', end);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('the proxy has no port');
+  const { port, close } = await proxy.listen();
   return {
-    port: address.port,
+    port,
+    close,
     stall: () => {
       stalled = true;
       for (const pair of live) pair.dead = true;
@@ -62,10 +56,5 @@ export async function halfOpenProxy(targetPort: number): Promise<HalfOpenProxy> 
     resume: () => {
       stalled = false;
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
   };
 }

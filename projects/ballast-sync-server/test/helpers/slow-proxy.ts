@@ -1,4 +1,5 @@
-import { connect, createServer, type Socket } from 'node:net';
+import { connect } from 'node:net';
+import { proxyServer } from './proxy-server';
 
 export interface SlowProxy {
   readonly port: number;
@@ -12,17 +13,11 @@ export interface SlowProxy {
  * own queue, forwarded every 10 ms; a close on either side closes both. Test-only.
  */
 export async function slowProxy(targetPort: number, bytesPerSecond: number): Promise<SlowProxy> {
-  const sockets = new Set<Socket>();
-  const keep = (socket: Socket) => {
-    sockets.add(socket);
-    socket.on('error', () => undefined); // a reset on the far side is no test failure
-    socket.once('close', () => sockets.delete(socket));
-  };
   const perTick = Math.max(1, Math.round(bytesPerSecond / 100));
-  const server = createServer((downstream) => {
+  const proxy = proxyServer((downstream) => {
     const upstream = connect(targetPort, '127.0.0.1');
-    keep(downstream);
-    keep(upstream);
+    proxy.keep(downstream);
+    proxy.keep(upstream);
     downstream.on('data', (chunk: Buffer) => upstream.write(chunk));
     const queue: Buffer[] = [];
     upstream.on('data', (chunk: Buffer) => queue.push(chunk));
@@ -45,15 +40,5 @@ export async function slowProxy(targetPort: number, bytesPerSecond: number): Pro
     downstream.once('close', end);
     upstream.once('close', end);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  if (!address || typeof address !== 'object') throw new Error('the proxy has no port');
-  return {
-    port: address.port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
+  return proxy.listen();
 }
