@@ -393,6 +393,13 @@ export class BasicViewModel<I, E, S> {
     this.pump();
   }
 
+  /** What the queue would do with a restore of `state` right now, if it would run it at once. */
+  private restoreNow(state: S): boolean {
+    if (this.currentStatus !== 'Running' || !this.processor.isIdle()) return false;
+    this.setState(state);
+    return true;
+  }
+
   /** Inputs of its own work (side jobs, the Event handler) may still come while shutting down. */
   private checkCanSend(method: string, input: I, from: InputSource): void {
     if (this.currentStatus === 'Cleared') {
@@ -630,6 +637,10 @@ class Host<I, E, S> implements ViewModelHost<I, E, S>, InputQueueHost<I, S> {
     settle: ((outcome: InputOutcome) => void) | undefined,
   ): void {
     this.vm['restore'](item, settle);
+  }
+
+  restoreNow(state: S): boolean {
+    return this.vm['restoreNow'](state);
   }
 
   addInputGuard(guard: InputGuard<I>): () => void {

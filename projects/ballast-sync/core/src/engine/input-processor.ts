@@ -67,6 +67,17 @@ export class InputProcessor<I, E, S> {
     return this.running?.size ?? 0;
   }
 
+  /** Whether an item queued now would be dispatched at once, with nothing before or beside it. */
+  isIdle(): boolean {
+    return (
+      this.started &&
+      !this.pumping &&
+      !this.closed &&
+      this.queue.size === 0 &&
+      (this.running === undefined || this.running.size === 0)
+    );
+  }
+
   /** Lets `pump()` run from now on: items queued before (while interceptors started) wait. */
   start(): void {
     this.started = true;

@@ -21,6 +21,8 @@ export interface InterceptorScopeHost<I, E, S> {
     item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>,
     settle: ((outcome: InputOutcome) => void) | undefined,
   ): void;
+  /** Applies a restored State now when the queue would dispatch it at once; false otherwise. */
+  restoreNow(state: S): boolean;
   postEvent(event: E): void;
   notify(notification: BallastNotification<I, E, S>): void;
   addInputGuard(guard: InputGuard<I>): () => void;
@@ -65,6 +67,15 @@ class InterceptorScope<I, E, S> implements BallastInterceptorScope<I, E, S> {
    */
   ɵrestore(item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>): void {
     this.host.restore(item, item.settled);
+  }
+
+  /**
+   * Internal (the same hot path, for an idle ViewModel): applies `state` at once when the queue
+   * would dispatch a restore at once (running, nothing queued or running), without a queue item;
+   * returns false, doing nothing, otherwise.
+   */
+  ɵrestoreNow(state: S): boolean {
+    return this.host.restoreNow(state);
   }
 
   // Interceptors chain a callback on it; they do not await it inside a handler.

@@ -1,6 +1,6 @@
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { ballastError } from '../engine/errors';
-import type { BallastInterceptorScope } from '../engine/interceptor';
+import type { BallastInterceptorScope, InterceptorQueueItem } from '../engine/interceptor';
 import type { BallastNotification } from '../engine/notifications';
 import type { InputOutcome } from '../engine/view-model-config';
 import type { SyncLinkState } from './sync-connection-adapter';
@@ -25,6 +25,12 @@ interface RestoreCallbacks<I, S> {
   readonly rebase: () => { readonly state: S; readonly inputs: readonly I[] };
   readonly settled: (outcome: InputOutcome) => void;
   readonly refused: () => void;
+}
+
+/** The internal hot-path methods of a ViewModel's own scope (absent once it shuts down). */
+interface InternalRestoreScope<I, S> {
+  ɵrestore?: (item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>) => void;
+  ɵrestoreNow?: (state: S) => boolean;
 }
 
 interface PendingInput<I> {
@@ -347,6 +353,18 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
    */
   private apply(published: SyncedState<S>): void {
     this.applied = published;
+    // The usual case, an idle Replica with nothing to replay: what a restore would do once
+    // dequeued, at once, without a queue item, callbacks or a rebase object.
+    if (
+      this.restoresInFlight === 0 &&
+      this.pending.length === 0 &&
+      (this.context.scope as InternalRestoreScope<I, S>).ɵrestoreNow?.(published.state)
+    ) {
+      this.rebased = published;
+      this.replayed = 0;
+      this.stateApplied();
+      return;
+    }
     this.restore();
   }
 
@@ -372,9 +390,8 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
       rebase: callbacks.rebase,
       settled: callbacks.settled,
     } as const;
-    const scope = this.context.scope as BallastInterceptorScope<I, E, S> & {
-      ɵrestore?: (restored: typeof item) => void;
-    };
+    const scope = this.context.scope as InternalRestoreScope<I, S> &
+      BallastInterceptorScope<I, E, S>;
     if (!scope.ɵrestore) {
       // The ViewModel is shutting down or cleared: nothing left to keep in sync.
       scope.sendToQueue(item).catch(callbacks.refused);
@@ -408,6 +425,15 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
       this.releaseRestoreCallbacks();
       return;
     }
+    this.stateApplied();
+    // A local Input may have completed between this restore and now (parallel()): its own
+    // check was skipped because this restore was still in flight.
+    if (this.mode === 'forward-inputs') this.reapplyIfOverwritten();
+    this.releaseRestoreCallbacks();
+  }
+
+  /** A restore was applied: announced once per Source State. */
+  private stateApplied(): void {
     const published = this.rebased as SyncedState<S>;
     if (published !== this.announced) {
       this.announced = published;
@@ -416,10 +442,6 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
         this.context.emit({ type: 'StateRebased', state: published, replayed: this.replayed });
     }
     this.context.changed();
-    // A local Input may have completed between this restore and now (parallel()): its own
-    // check was skipped because this restore was still in flight.
-    if (this.mode === 'forward-inputs') this.reapplyIfOverwritten();
-    this.releaseRestoreCallbacks();
   }
 
   private restoreRefused(): void {
