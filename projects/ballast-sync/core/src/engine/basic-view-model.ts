@@ -1,4 +1,4 @@
-import { BehaviorSubject, Observable, type TeardownLogic } from 'rxjs';
+import type { Observable, TeardownLogic } from 'rxjs';
 import { ballastError, describeValue } from './errors';
 import { EventBus, type EventBusHost } from './event-bus';
 import { InputProcessor, type InputProcessorHost } from './input-processor';
@@ -13,6 +13,7 @@ import type { BallastNotification, InputDropReason, ViewModelStatus } from './no
 import type { EventHandler } from './scopes';
 import { setLongTimeout } from './set-long-timeout';
 import { SideJobRunner, type SideJobHost } from './side-job-runner';
+import { StateStream, type StateStreamHost } from './state-stream';
 import { validateConfiguration } from './validate-configuration';
 import type { BallastViewModelConfiguration, InputOutcome } from './view-model-config';
 
@@ -25,7 +26,8 @@ type Notification<I, E, S> = BallastNotification<I, E, S>;
 type ViewModelHost<I, E, S> = InputProcessorHost<I, E, S> &
   SideJobHost<I, E, S> &
   EventBusHost<I, E, S> &
-  InterceptorScopeHost<I, E, S>;
+  InterceptorScopeHost<I, E, S> &
+  StateStreamHost<S>;
 
 /** Who a throwing subscriber of observeStates() (or a state watcher) is reported as. */
 const STATES_SUBSCRIBER = 'a subscriber of observeStates()';
@@ -75,12 +77,11 @@ export class BasicViewModel<I, E, S> {
   readonly name: string;
   private currentStatus: ViewModelStatus = 'Running';
   private state: S;
-  /**
-   * Created by the first observeStates() subscription; emits only while observed, and is caught up
-   * to `statesValue` on each subscription.
-   */
-  private states$: BehaviorSubject<S> | undefined;
-  /** What `states$` would hold had it been given every State (lags `state` during StateChanged). */
+  /** What observeStates() returns (isolated), made on first call. */
+  private states$: Observable<S> | undefined;
+  /** Its subscribers; created with it. */
+  private stateStream: StateStream<S> | undefined;
+  /** What a new observeStates() subscriber starts with (lags `state` during StateChanged). */
   private statesValue: S;
   /** Told of States as an observeStates() subscriber would be (see {@link watchStates}). */
   private stateWatcher: StateWatcher<S> | undefined;
@@ -146,31 +147,10 @@ export class BasicViewModel<I, E, S> {
    * ViewModel or the process: that becomes an `UnhandledError` notification.
    */
   observeStates(): Observable<S> {
-    // Per subscription (what defer() + distinctUntilChanged() did, without pulling them in).
-    const states = new Observable<S>((subscriber) => {
-      // setState() skips the subject while nobody observes it: catch it up before subscribing.
-      const states$ = (this.states$ ??= new BehaviorSubject(this.statesValue));
-      if (!states$.observed && states$.getValue() !== this.statesValue)
-        states$.next(this.statesValue);
-      // Cleared before the first subscription: complete at once, with the last State, as before.
-      if (this.currentStatus === 'Cleared') states$.complete();
-      let last: { state: S } | undefined;
-      return states$.subscribe({
-        next: (state) => {
-          try {
-            if (last && this.stateEquals(last.state, state)) return;
-          } catch (error) {
-            subscriber.error(error);
-            return;
-          }
-          last = { state };
-          subscriber.next(state);
-        },
-        error: (error: unknown) => subscriber.error(error),
-        complete: () => subscriber.complete(),
-      });
-    });
-    return this.isolated(states, STATES_SUBSCRIBER);
+    return (this.states$ ??= this.isolated(
+      (this.stateStream = new StateStream(this.host)),
+      STATES_SUBSCRIBER,
+    ));
   }
 
   /**
@@ -334,7 +314,7 @@ export class BasicViewModel<I, E, S> {
     else if (teardowns !== undefined) this.tearDown(teardowns as Teardown);
     this.bus.complete();
     this.stateWatcher = undefined;
-    this.states$?.complete();
+    this.stateStream?.complete();
     this.checkIdle();
     this.shutdown?.cleared();
   }
@@ -451,13 +431,13 @@ export class BasicViewModel<I, E, S> {
     this.state = state;
     if (this.bus.observed) this.notify({ type: 'StateChanged', state });
     this.statesValue = state;
-    const states$ = this.states$;
+    const stream = this.stateStream;
     const watcher = this.stateWatcher;
-    if (watcher !== undefined || states$?.observed) {
+    if (watcher !== undefined || stream?.observed) {
       const inHandler = this.processor.inputInHandler; // subscribers are not the handler
       this.processor.inputInHandler = undefined;
       if (watcher !== undefined) this.tellWatcher(watcher, state);
-      if (states$?.observed) states$.next(state);
+      if (stream?.observed) stream.emit(state);
       this.processor.inputInHandler = inHandler;
     }
   }
@@ -596,6 +576,18 @@ function interceptorSubscriber(interceptor: BallastInterceptor<unknown, unknown,
  */
 class Host<I, E, S> implements ViewModelHost<I, E, S>, InputQueueHost<I, S> {
   constructor(private readonly vm: BasicViewModel<I, E, S>) {}
+
+  get currentState(): S {
+    return this.vm['statesValue'];
+  }
+
+  get ended(): boolean {
+    return this.vm.status === 'Cleared';
+  }
+
+  equals(a: S, b: S): boolean {
+    return this.vm['stateEquals'](a, b);
+  }
 
   get name(): string {
     return this.vm.name;

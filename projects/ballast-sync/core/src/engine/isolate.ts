@@ -1,6 +1,7 @@
 import { Observable, Subscriber, type Observer, type Operator, type Subscription } from 'rxjs';
 import { ballastError } from './errors';
 import { NotificationBus, type BusErrorSink } from './notification-bus';
+import { StateStream } from './state-stream';
 
 /** Angular's development flag: `false` in production builds (long messages are dropped). */
 declare const ngDevMode: unknown;
@@ -50,8 +51,9 @@ export function isolate<T>(source: Observable<T>, report: IsolatedErrorReport<T>
 
 /**
  * An Observable whose subscribers are isolated: wraps the callbacks given to `subscribe()`, and
- * sends what they throw to {@link reportError}. Over a {@link NotificationBus}, a plain observer
- * becomes one small member of the bus (no rxjs Subscriber, observer wrapper or teardown).
+ * sends what they throw to {@link reportError}. Over a {@link NotificationBus} or a
+ * {@link StateStream}, a plain observer becomes one small member of it (no rxjs Subscriber,
+ * observer wrapper or teardown).
  */
 export abstract class IsolatedObservable<T> extends Observable<T> implements BusErrorSink<T> {
   constructor(source: Observable<T>) {
@@ -88,7 +90,8 @@ export abstract class IsolatedObservable<T> extends Observable<T> implements Bus
             complete: complete ?? undefined,
           };
     const source = this.source;
-    if (source instanceof NotificationBus) return source.subscribeIsolated(observer, this);
+    if (source instanceof NotificationBus || source instanceof StateStream)
+      return source.subscribeIsolated(observer, this);
     return super.subscribe(new ProtectedObserver(observer, this));
   }
 
