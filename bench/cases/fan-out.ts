@@ -29,6 +29,7 @@ import {
   type WritableSignal,
 } from '@angular/core';
 import { Bench } from 'tinybench';
+import type { Unsubscribable } from 'rxjs';
 import {
   fifo,
   InMemorySyncAdapter,
@@ -158,18 +159,22 @@ class SyncViewModelApp implements FanOut {
   }
 }
 
-/** Case 2b's side: core ViewModels on one adapter, with each Replica's acknowledgements watched. */
+/**
+ * Case 2b's side: core ViewModels on one adapter. The harness watches the acknowledgements of the
+ * sender only (one subscription per round trip, made before the clock starts): instrumentation
+ * on every Replica would add R listeners to our side that the baseline does not have.
+ */
 class SyncChannel {
   readonly adapter = new InMemorySyncAdapter<CounterInput, never, CounterState>();
   readonly source: CounterViewModel;
   readonly replicas: CounterViewModel[];
-  readonly acks: Acknowledgements[] = [];
+  readonly connections: DefaultSyncConnection<CounterInput, never, CounterState>[] = [];
 
   constructor(replicaCount: number) {
     this.source = syncedCounterViewModel(this.adapter, 'source');
     this.replicas = Array.from({ length: replicaCount }, () =>
       syncedCounterViewModel(this.adapter, 'replica', (connection) =>
-        this.acks.push(watchAcknowledgements(connection)),
+        this.connections.push(connection),
       ),
     );
   }
@@ -190,14 +195,15 @@ class SyncChannel {
 
 function watchAcknowledgements(
   connection: DefaultSyncConnection<CounterInput, never, CounterState>,
-): Acknowledgements {
-  const acks: Acknowledgements = { forwarded: 0, acknowledged: 0 };
-  connection.observeSyncNotifications().subscribe((n) => {
+): Acknowledgements & Unsubscribable {
+  const acks = { forwarded: 0, acknowledged: 0 } as Acknowledgements & Unsubscribable;
+  const subscription = connection.observeSyncNotifications().subscribe((n) => {
     if (n.type === 'InputForwarded' && !n.resent) acks.forwarded = n.input.seq;
     else if (n.type === 'InputsAcknowledged') acks.acknowledged = n.upToSeq;
     else return;
     acks.changed?.();
   });
+  acks.unsubscribe = () => subscription.unsubscribe();
   return acks;
 }
 
@@ -322,7 +328,6 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
   for (let i = 0; i < 5; i++) await macrotask();
   let target = ours.total();
   let reached = 0;
-  let sender: Acknowledgements | undefined;
   let check: (() => void) | undefined;
   const seen = new Array<number>(replicaCount).fill(target);
   const subscriptions = ours.replicas.map((replica, index) =>
@@ -339,7 +344,9 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
   for (let k = 0; k < warmUp + samples; k++) {
     target++;
     reached = 0;
-    const acks = ours.acks[k % replicaCount] as Acknowledgements;
+    const acks = watchAcknowledgements(
+      ours.connections[k % replicaCount] as DefaultSyncConnection<CounterInput, never, CounterState>,
+    );
     const before = acks.forwarded;
     let timer: NodeJS.Timeout | undefined;
     const complete = new Promise<void>((resolve, reject) => {
@@ -363,15 +370,14 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
         ROUND_TRIP_TIMEOUT_MS,
       );
     });
-    sender = acks;
-    sender.changed = check;
+    acks.changed = check;
     const start = performance.now();
     ours.send(k % replicaCount);
     check?.();
     await complete;
     const elapsed = performance.now() - start;
     clearTimeout(timer);
-    sender.changed = undefined;
+    acks.unsubscribe();
     if (ours.total() !== target)
       throw new Error(`case 2b: the Source holds ${ours.total()}, expected ${target}`);
     if (k >= warmUp) oursTimes.push(elapsed);
