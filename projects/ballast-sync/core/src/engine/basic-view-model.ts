@@ -1,7 +1,7 @@
 import type { Observable, TeardownLogic } from 'rxjs';
 import { ballastError, describeValue } from './errors';
 import { EventBus, type EventBusHost } from './event-bus';
-import { InputProcessor, type InputProcessorHost } from './input-processor';
+import { InputProcessor, type InputGuardObject, type InputProcessorHost } from './input-processor';
 import { InputQueue, type InputItem, type InputQueueHost, type InputSource } from './input-queue';
 import { fifo } from './input-strategy';
 import type { BallastInterceptor, InputGuard, InterceptorQueueItem } from './interceptor';
@@ -637,6 +637,14 @@ class Host<I, E, S> implements ViewModelHost<I, E, S>, InputQueueHost<I, S> {
 
   addInputGuard(guard: InputGuard<I>): () => void {
     return this.vm['processor'].addGuard(guard);
+  }
+
+  addInputGuardObject(guard: InputGuardObject<I>): void {
+    this.vm['processor'].addGuardObject(guard);
+  }
+
+  removeInputGuard(guard: InputGuardObject<I>): void {
+    this.vm['processor'].removeGuard(guard);
   }
 
   notify(notification: Notification<I, E, S>): void {

@@ -91,6 +91,22 @@ describe('input guards', () => {
     vm.clear();
   });
 
+  it('removed from among several leave the others in their order', async () => {
+    const { vm, scope } = setUp();
+    const asked: string[] = [];
+    const removeFirst = scope.addInputGuard(() => void asked.push('first'));
+    const removeSecond = scope.addInputGuard(() => void asked.push('second'));
+    scope.addInputGuard(() => void asked.push('third'));
+    removeSecond();
+    await vm.sendAndAwaitCompletion(increment());
+    removeFirst();
+    await vm.sendAndAwaitCompletion(increment());
+    scope.addInputGuard(() => void asked.push('fourth'));
+    await vm.sendAndAwaitCompletion(increment());
+    expect(asked).toEqual(['first', 'third', 'third', 'third', 'fourth']);
+    vm.clear();
+  });
+
   it('that throw fail that Input like a throwing filter; the ViewModel goes on', async () => {
     const { vm, rec, scope } = setUp();
     const bug = new Error('guard bug');

@@ -29,8 +29,15 @@ interface RunningInput<I, E, S> {
 
 const HANDLED: InputOutcome = { status: 'handled' };
 
-/** The guards of a ViewModel that has none (never mutated). */
-const NO_GUARDS: readonly never[] = Object.freeze([]);
+/**
+ * Internal: a guard that is an object, not a function (a sync session guards with a method of
+ * its own, instead of a closure and the closure that removes it, in every Replica).
+ */
+export interface InputGuardObject<I> {
+  guardInput(input: I): string | undefined;
+}
+
+type Guard<I> = InputGuard<I> | InputGuardObject<I>;
 
 /**
  * Takes items off the ViewModel's queue and runs them as its strategy allows: filters and handles
@@ -46,8 +53,11 @@ export class InputProcessor<I, E, S> {
   inputInHandler: InputItem<I, S> | undefined;
   /** The Inputs whose async handler has not settled; created by the first one. */
   private running: Set<RunningInput<I, E, S>> | undefined;
-  /** Replaced, never mutated, so a guard that adds or removes a guard cannot upset the loop. */
-  private guards: readonly InputGuard<I>[] = NO_GUARDS;
+  /**
+   * None, one, or several in an exact-size array; replaced, never mutated, so a guard that adds or
+   * removes a guard cannot upset the loop.
+   */
+  private guards: Guard<I> | readonly Guard<I>[] | undefined;
   private started = false;
   private pumping = false;
   private closed = false;
@@ -109,7 +119,7 @@ export class InputProcessor<I, E, S> {
   /** Stops for good: cancels the running Inputs (without rolling them back) and runs nothing more. */
   close(): void {
     this.closed = true;
-    this.guards = NO_GUARDS;
+    this.guards = undefined;
     for (const running of [...(this.running ?? [])]) this.cancelInput(running, 'keep-state');
   }
 
@@ -152,10 +162,27 @@ export class InputProcessor<I, E, S> {
           : 23,
       );
     }
-    this.guards = this.guards.concat(guard); // exact size (a spread leaves room to grow)
-    return () => {
-      this.guards = this.guards.filter((g) => g !== guard);
-    };
+    this.addGuardObject(guard);
+    return () => this.removeGuard(guard);
+  }
+
+  /** Internal: adds a guard (object or function) without making a function to remove it. */
+  addGuardObject(guard: Guard<I>): void {
+    if (this.closed) return; // it would never run
+    const guards = this.guards;
+    if (guards === undefined) this.guards = guard;
+    // Exact size (a spread or a push leaves room to grow).
+    else this.guards = Array.isArray(guards) ? guards.concat(guard) : [guards as Guard<I>, guard];
+  }
+
+  /** Removes a guard added before (another is ignored). */
+  removeGuard(guard: Guard<I>): void {
+    const guards = this.guards;
+    if (guards === guard) this.guards = undefined;
+    else if (Array.isArray(guards)) {
+      const left = (guards as readonly Guard<I>[]).filter((g) => g !== guard);
+      this.guards = left.length === 1 ? left[0] : left;
+    }
   }
 
   private dispatch(item: QueueItem<I, S>): void {
@@ -189,7 +216,7 @@ export class InputProcessor<I, E, S> {
 
   private runInput(item: InputItem<I, S>): void {
     const input = item.input;
-    if (this.guards.length > 0 && !this.passesGuards(item)) return;
+    if (this.guards !== undefined && !this.passesGuards(item)) return;
     const filter = this.strategy.filter;
     if (filter) {
       let verdict: unknown;
@@ -236,29 +263,35 @@ export class InputProcessor<I, E, S> {
 
   /** Runs the guards; a refusal or a failure is reported and settled here (returns false). */
   private passesGuards(item: InputItem<I, S>): boolean {
+    const guards = this.guards;
+    if (!Array.isArray(guards)) return this.passesGuard(guards as Guard<I>, item);
+    for (const guard of guards as readonly Guard<I>[])
+      if (!this.passesGuard(guard, item)) return false;
+    return true;
+  }
+
+  private passesGuard(guard: Guard<I>, item: InputItem<I, S>): boolean {
     const input = item.input;
-    for (const guard of this.guards) {
-      let message: unknown;
-      try {
-        message = guard(input);
-        if (message !== undefined && typeof message !== 'string') {
-          throw ballastError(
-            typeof ngDevMode === 'undefined' || ngDevMode
-              ? `an input guard returned ${describeValue(message)} for Input "${describeValue(input)}"; ` +
-                  'it must return a message string (to refuse the Input) or undefined.'
-              : 25,
-          );
-        }
-      } catch (error) {
-        this.host.notify({ type: 'InputHandlerError', input, error });
-        item.settle?.({ status: 'failed', error });
-        return false;
+    let message: unknown;
+    try {
+      message = typeof guard === 'function' ? guard(input) : guard.guardInput(input);
+      if (message !== undefined && typeof message !== 'string') {
+        throw ballastError(
+          typeof ngDevMode === 'undefined' || ngDevMode
+            ? `an input guard returned ${describeValue(message)} for Input "${describeValue(input)}"; ` +
+                'it must return a message string (to refuse the Input) or undefined.'
+            : 25,
+        );
       }
-      if (message !== undefined) {
-        this.host.notify({ type: 'InputDropped', input, reason: 'refused', message });
-        item.settle?.({ status: 'dropped', reason: 'refused', message });
-        return false;
-      }
+    } catch (error) {
+      this.host.notify({ type: 'InputHandlerError', input, error });
+      item.settle?.({ status: 'failed', error });
+      return false;
+    }
+    if (message !== undefined) {
+      this.host.notify({ type: 'InputDropped', input, reason: 'refused', message });
+      item.settle?.({ status: 'dropped', reason: 'refused', message });
+      return false;
     }
     return true;
   }

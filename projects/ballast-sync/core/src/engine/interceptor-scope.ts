@@ -1,5 +1,6 @@
 import { ballastError, describeValue } from './errors';
 import type { BallastInterceptorScope, InputGuard, InterceptorQueueItem } from './interceptor';
+import type { InputGuardObject } from './input-processor';
 import type { BallastLogger } from './logger';
 import type { BallastNotification } from './notifications';
 import type { InputOutcome } from './view-model-config';
@@ -26,6 +27,8 @@ export interface InterceptorScopeHost<I, E, S> {
   postEvent(event: E): void;
   notify(notification: BallastNotification<I, E, S>): void;
   addInputGuard(guard: InputGuard<I>): () => void;
+  addInputGuardObject(guard: InputGuardObject<I>): void;
+  removeInputGuard(guard: InputGuardObject<I>): void;
 }
 
 /** The scope every interceptor of one ViewModel receives in `start()`. */
@@ -106,6 +109,15 @@ class InterceptorScope<I, E, S> implements BallastInterceptorScope<I, E, S> {
 
   addInputGuard(guard: InputGuard<I>): () => void {
     return this.host.addInputGuard(guard);
+  }
+
+  /** Internal (every Replica has one): a guard object, removed with {@link ɵremoveInputGuard}. */
+  ɵaddInputGuard(guard: InputGuardObject<I>): void {
+    this.host.addInputGuardObject(guard);
+  }
+
+  ɵremoveInputGuard(guard: InputGuardObject<I>): void {
+    this.host.removeInputGuard(guard);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Subject, type Observable, type Subscription } from 'rxjs';
 import { ballastError } from '../engine/errors';
+import type { InputGuardObject } from '../engine/input-processor';
 import type { BallastInterceptorScope, InterceptorQueueItem } from '../engine/interceptor';
 import type { BallastNotification } from '../engine/notifications';
 import type { InputOutcome } from '../engine/view-model-config';
@@ -27,10 +28,12 @@ interface RestoreCallbacks<I, S> {
   readonly refused: () => void;
 }
 
-/** The internal hot-path methods of a ViewModel's own scope (absent once it shuts down). */
-interface InternalRestoreScope<I, S> {
+/** The internal methods of a ViewModel's own scope (another implementation may lack them). */
+interface InternalScope<I, S> {
   ɵrestore?: (item: Extract<InterceptorQueueItem<I, S>, { type: 'restore' }>) => void;
   ɵrestoreNow?: (state: S) => boolean;
+  ɵaddInputGuard?: (guard: InputGuardObject<I>) => void;
+  ɵremoveInputGuard?: (guard: InputGuardObject<I>) => void;
 }
 
 interface PendingInput<I> {
@@ -64,7 +67,7 @@ const NO_INPUTS: readonly never[] = Object.freeze([]);
  * it until acknowledged: it re-sends what is unacknowledged when it meets a new Source, when its
  * link comes back, and when no acknowledgement came for a while (with backoff).
  */
-export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
+export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown>, InputGuardObject<I> {
   /** Forwarded Inputs not yet acknowledged, in `seq` order (`NO_INPUTS` until the first). */
   private pending: PendingInput<I>[] = NO_INPUTS as never[];
   /** `pending[0 .. released)` were let through by the bufferInputs operator. */
@@ -100,6 +103,7 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
   /** What {@link close} ends (fields, not a Subscription holding teardowns). */
+  /** Only on a scope without the internal guard methods: removes the guard function. */
   private removeGuard: (() => void) | undefined;
   private notifications: Subscription | undefined;
   private outgoingSubscription: Subscription | undefined;
@@ -115,7 +119,9 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
   start(notifications: Observable<BallastNotification<I, E, S>>): void {
     const { adapter, bufferInputs, scope } = this.context;
     if (this.mode === 'forward-inputs') {
-      this.removeGuard = scope.addInputGuard((input) => this.refuseWhenFull(input));
+      const internal = scope as InternalScope<I, S>;
+      if (internal.ɵaddInputGuard) internal.ɵaddInputGuard(this);
+      else this.removeGuard = scope.addInputGuard((input) => this.guardInput(input));
       this.notifications = notifications.subscribe(this);
       if (bufferInputs) {
         // The operator decides when to send; every Input up to the one it lets through is sent, in order.
@@ -185,7 +191,7 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
   }
 
   /** Input guard: an Input that could not be forwarded is refused before it applies locally. */
-  private refuseWhenFull(input: I): string | undefined {
+  guardInput(input: I): string | undefined {
     const limit = this.context.maxPendingInputs;
     if (this.pending.length < limit) return undefined;
     this.context.emit({ type: 'PendingInputsOverflow', input, limit });
@@ -358,7 +364,7 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
     if (
       this.restoresInFlight === 0 &&
       this.pending.length === 0 &&
-      (this.context.scope as InternalRestoreScope<I, S>).ɵrestoreNow?.(published.state)
+      (this.context.scope as InternalScope<I, S>).ɵrestoreNow?.(published.state)
     ) {
       this.rebased = published;
       this.replayed = 0;
@@ -390,8 +396,7 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
       rebase: callbacks.rebase,
       settled: callbacks.settled,
     } as const;
-    const scope = this.context.scope as InternalRestoreScope<I, S> &
-      BallastInterceptorScope<I, E, S>;
+    const scope = this.context.scope as InternalScope<I, S> & BallastInterceptorScope<I, E, S>;
     if (!scope.ɵrestore) {
       // The ViewModel is shutting down or cleared: nothing left to keep in sync.
       scope.sendToQueue(item).catch(callbacks.refused);
@@ -473,7 +478,11 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown> {
    */
   close(): void {
     if (this.closed) return;
-    this.removeGuard?.();
+    if (this.mode === 'forward-inputs') {
+      const internal = this.context.scope as InternalScope<I, S>;
+      if (internal.ɵremoveInputGuard) internal.ɵremoveInputGuard(this);
+      else this.removeGuard?.();
+    }
     this.notifications?.unsubscribe();
     this.outgoingSubscription?.unsubscribe();
     this.states?.close();
