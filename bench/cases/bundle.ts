@@ -10,6 +10,9 @@
  *   7a  ballast-sync: SyncViewModel, provideSyncViewModel, versus @ngrx/store's equivalent:
  *       Store, provideStore, createAction, createReducer, on, props (goal: no bigger)
  *   7b  the same, versus @ngrx/signals' equivalent: signalStore, withState, withMethods, patchState
+ *   7c, 7d  where our bytes go, versus @ngrx/store again (no goal): the engine alone (BasicViewModel:
+ *       Inputs, Events, side jobs, interceptors; no sync, no Angular), then the engine with the
+ *       sync layer and the in-memory adapter (what 7a adds the Angular layer to)
  */
 import { JavaScriptTransformer } from '@angular/build/private';
 import { build, type Plugin } from 'esbuild';
@@ -24,6 +27,9 @@ const IMPORTS = {
   ngrxStore:
     "export { Store, provideStore, createAction, createReducer, on, props } from '@ngrx/store';",
   ngrxSignals: "export { signalStore, withState, withMethods, patchState } from '@ngrx/signals';",
+  engine: "export { BasicViewModel } from 'ballast-sync/core';",
+  engineAndSync:
+    "export { BasicViewModel, BallastSyncInterceptor, DefaultSyncConnection, InMemorySyncAdapter } from 'ballast-sync/core';",
 } as const;
 
 /** The CLI's JavaScript pass over every .js/.mjs file (linker + advanced optimisations). */
@@ -111,6 +117,8 @@ async function main(): Promise<void> {
       ours: await bundle('ours', dir, packageParent, transformer),
       ngrxStore: await bundle('ngrxStore', dir, packageParent, transformer),
       ngrxSignals: await bundle('ngrxSignals', dir, packageParent, transformer),
+      engine: await bundle('engine', dir, packageParent, transformer),
+      engineAndSync: await bundle('engineAndSync', dir, packageParent, transformer),
     };
   } finally {
     await transformer.close();
@@ -122,8 +130,8 @@ async function main(): Promise<void> {
     baseline: string,
     base: Measurement,
     withGoal: boolean,
+    ours: Measurement = sizes.ours,
   ): CaseResult => {
-    const ours = sizes.ours;
     const oursBytes = ours.median_bytes as number;
     const baseBytes = base.median_bytes as number;
     return {
@@ -162,6 +170,20 @@ async function main(): Promise<void> {
         '@ngrx/signals: signalStore, withState, withMethods, patchState',
         sizes.ngrxSignals,
         false,
+      ),
+      row(
+        '7c. bundle: the engine alone, BasicViewModel (gzip)',
+        '@ngrx/store: Store, provideStore, createAction, createReducer, on, props',
+        sizes.ngrxStore,
+        false,
+        sizes.engine,
+      ),
+      row(
+        '7d. bundle: the engine + sync + in-memory adapter, no Angular (gzip)',
+        '@ngrx/store: Store, provideStore, createAction, createReducer, on, props',
+        sizes.ngrxStore,
+        false,
+        sizes.engineAndSync,
       ),
     ],
     info: {
