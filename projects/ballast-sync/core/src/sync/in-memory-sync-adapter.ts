@@ -1,4 +1,4 @@
-import { defer, type Observable } from 'rxjs';
+import { Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import {
   ChannelStream,
@@ -93,7 +93,10 @@ export class InMemorySyncAdapter<I, E, S> implements SyncConnectionAdapter<I, E,
 
   readInputsFromReplicas(sourceId: string): Observable<SyncedInput<I>> {
     checkId('readInputsFromReplicas', sourceId);
-    return defer(() => this.channel.open().readInputs(sourceId));
+    // Opened on subscription (what defer() does, without pulling in rxjs's innerFrom).
+    return new Observable((subscriber) =>
+      this.channel.open().readInputs(sourceId).subscribe(subscriber),
+    );
   }
 
   /**

@@ -1,4 +1,4 @@
-import { defer, finalize, type Observable } from 'rxjs';
+import { finalize, Observable } from 'rxjs';
 import { ballastError } from '../engine/errors';
 import {
   InMemoryChannel,
@@ -57,16 +57,20 @@ export class InMemorySyncTransport implements SyncTransport {
     checkChannel('electionFor', channel);
     return {
       campaign: (candidateId: string): Observable<boolean> =>
-        defer(() => {
+        // Joined on subscription (what defer() does, without pulling in rxjs's innerFrom).
+        new Observable<boolean>((subscriber) => {
           let election = this.elections.get(channel);
           if (!election) this.elections.set(channel, (election = new InMemorySyncElection()));
           const joined = election;
-          return joined.campaign(candidateId).pipe(
-            finalize(() => {
-              if (joined.standing().length === 0 && this.elections.get(channel) === joined)
-                this.elections.delete(channel);
-            }),
-          );
+          return joined
+            .campaign(candidateId)
+            .pipe(
+              finalize(() => {
+                if (joined.standing().length === 0 && this.elections.get(channel) === joined)
+                  this.elections.delete(channel);
+              }),
+            )
+            .subscribe(subscriber);
         }),
     };
   }
