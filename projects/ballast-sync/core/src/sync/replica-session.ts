@@ -398,7 +398,7 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown>, Inp
     } as const;
     const scope = this.context.scope as InternalScope<I, S> & BallastInterceptorScope<I, E, S>;
     if (!scope.ɵrestore) {
-      // The ViewModel is shutting down or cleared: nothing left to keep in sync.
+      // Another scope implementation: the public way (it rejects once the ViewModel stops).
       scope.sendToQueue(item).catch(callbacks.refused);
       return;
     }
