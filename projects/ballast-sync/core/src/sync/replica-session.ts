@@ -102,8 +102,10 @@ export class ReplicaSession<I, E, S> implements AdapterStreamOwner<unknown>, Inp
   private backoff: Backoff | undefined;
   private resendTimer: ReturnType<typeof setTimeout> | undefined;
   private closed = false;
-  /** What {@link close} ends (fields, not a Subscription holding teardowns). */
-  /** Only on a scope without the internal guard methods: removes the guard function. */
+  /**
+   * What {@link close} ends (fields, not a Subscription holding teardowns). `removeGuard` is only
+   * set on a scope without the internal guard methods (the guard is then a function).
+   */
   private removeGuard: (() => void) | undefined;
   private notifications: Subscription | undefined;
   private outgoingSubscription: Subscription | undefined;
