@@ -16,7 +16,7 @@ const MAX_TIMER_MS = 2_147_483_647;
 /**
  * Pings whose `pong` is still awaited, at most (a ping over the server's limit never gets one).
  * Beyond it a ping is not recorded: a pong is then matched with an older ping than its own, which
- * can only make it look late, never in time.
+ * can only make it look late, never in time, and prove fewer requests, never more.
  */
 const MAX_PONGS_AWAITED = 8;
 
@@ -42,6 +42,14 @@ export interface LivenessHooks {
  * is dead. So a dead link is found within `pingAfterMs + timeoutMs` of the last frame, and a
  * connection with traffic wakes the timer once per `pingAfterMs` and never pings.
  *
+ * Frames arriving prove only the way down. The way up is proven by the server's answers: while
+ * the socket owes the server's answer to a request (`asked()`: an Input, a join, a resync), the
+ * time since the server last showed that it heard this client (`answered()`, or a `pong`) counts
+ * as silence too, and only such a proof (a `pong`, most likely) answers the ping it brings. So a
+ * link dead one way only, up, is found within `pingAfterMs + timeoutMs` of the first request it
+ * swallowed (or of the last proof, if later), however busy the way down; a link whose answers
+ * come within `pingAfterMs` never pings for them.
+ *
  * `timeoutMs` is the configured one times `slowFactor` (a link taken for dead whose server
  * welcomed the next socket may just be slow: see `SocketLink`); a `pong` that comes back within the
  * configured timeout of its ping (frames arrive in order, so everything sent before it arrived
@@ -50,12 +58,20 @@ export interface LivenessHooks {
 export class LivenessCheck {
   private readonly startedAt = now();
   private lastHeardAt = this.startedAt;
-  /** When the ping that waits for an answer (any frame) went out; undefined: none waits. */
+  /** When the ping that waits for an answer went out; undefined: none waits. */
   private pingSentAt: number | undefined;
   /** When the last ping went out. */
   private lastPingAt = -Infinity;
-  /** When each ping whose `pong` has not come yet went out, oldest first. */
-  private readonly pongsAwaited: number[] = [];
+  /** Each ping whose `pong` has not come yet, oldest first: when it went out, and `requests` then. */
+  private readonly pongsAwaited: { readonly at: number; readonly requests: number }[] = [];
+  /** How many requests (frames the server answers) went out, and how many it is known to have got. */
+  private requests = 0;
+  private provenRequests = 0;
+  /**
+   * While the server has not shown that it got every request: when the first of them went out,
+   * or when it last showed that it heard this client, whichever is later. Undefined: nothing owed.
+   */
+  private owedSince: number | undefined;
   private timeoutMs: number;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
@@ -70,28 +86,45 @@ export class LivenessCheck {
   }
 
   /**
-   * Whether a frame arrived `pingAfterMs` or more after the check started (traffic, or a ping
-   * answered): the link worked for a while, beyond the frames that follow its welcome at once.
+   * Whether the link worked both ways for `pingAfterMs` or more after the check started (a frame
+   * arrived that late, and nothing was owed since earlier): beyond the frames that follow its
+   * welcome at once.
    */
   get proven(): boolean {
-    return this.lastHeardAt - this.startedAt >= this.options.pingAfterMs;
+    const worked = Math.min(this.lastHeardAt, this.owedSince ?? Infinity);
+    return worked - this.startedAt >= this.options.pingAfterMs;
   }
 
-  /** A frame arrived. */
-  heard(): void {
+  /**
+   * A frame the server answers went out: returns its number (1, 2, 3…), which `answered()` is
+   * given once the answer shows the server got it. Sets no timer: the one armed fires in time.
+   */
+  asked(): number {
+    if (this.owedSince === undefined) this.owedSince = now();
+    return ++this.requests;
+  }
+
+  /**
+   * A frame arrived; `proves`: the number of the last request it shows the server got (0: none).
+   * It answers the ping waiting, unless requests are owed and it proves none of them.
+   */
+  heard(proves = 0): void {
     this.lastHeardAt = now();
-    if (this.pingSentAt === undefined || this.stopped) return;
-    // The ping is answered: the next one goes out after pingAfterMs of silence from now (not
-    // when the timeout would have run out, which may be later).
-    this.pingSentAt = undefined;
-    this.arm(this.options.pingAfterMs);
+    if (this.stopped) return;
+    if (proves > this.provenRequests) this.proved(proves);
+    else if (this.owedSince === undefined) this.answerPing();
   }
 
-  /** The frame that arrived (and was `heard()`) is a `pong`: it answers the oldest ping awaiting one. */
+  /**
+   * The frame that arrived (and was `heard()`) is a `pong`: it answers the oldest ping awaiting
+   * one, and proves every request sent before that ping.
+   */
   pong(): void {
-    const sentAt = this.pongsAwaited.shift();
-    if (sentAt === undefined || this.stopped || this.timeoutMs === this.options.timeoutMs) return;
-    if (this.lastHeardAt - sentAt > this.options.timeoutMs) return;
+    const ping = this.pongsAwaited.shift();
+    if (ping === undefined || this.stopped) return;
+    this.proved(ping.requests);
+    if (this.timeoutMs === this.options.timeoutMs) return;
+    if (this.lastHeardAt - ping.at > this.options.timeoutMs) return;
     this.timeoutMs = this.options.timeoutMs;
     this.hooks.prompt();
   }
@@ -122,14 +155,34 @@ export class LivenessCheck {
       if (waited >= this.timeoutMs) return this.hooks.dead(this.timeoutMs);
       return this.arm(this.timeoutMs - waited);
     }
-    const silence = at - this.lastHeardAt;
+    // Silence on the way down, or on the way up while the server owes an answer.
+    const silence = at - Math.min(this.lastHeardAt, this.owedSince ?? Infinity);
     if (silence >= this.options.pingAfterMs) return this.sendPing(at);
     this.arm(this.options.pingAfterMs - silence);
   }
 
+  /**
+   * The server got every request up to number `upTo` (frames are handled in order): it heard this
+   * client now, so what is still owed counts from now, and a ping waiting is answered.
+   */
+  private proved(upTo: number): void {
+    this.provenRequests = Math.max(this.provenRequests, upTo);
+    this.owedSince = this.provenRequests < this.requests ? now() : undefined;
+    this.answerPing();
+  }
+
+  /** The ping waiting is answered: the next one goes out after pingAfterMs from now at the soonest. */
+  private answerPing(): void {
+    if (this.pingSentAt === undefined) return;
+    // Not when the timeout would have run out, which may be later.
+    this.pingSentAt = undefined;
+    this.arm(this.options.pingAfterMs);
+  }
+
   private sendPing(at: number): void {
     this.pingSentAt = this.lastPingAt = at;
-    if (this.pongsAwaited.length < MAX_PONGS_AWAITED) this.pongsAwaited.push(at);
+    if (this.pongsAwaited.length < MAX_PONGS_AWAITED)
+      this.pongsAwaited.push({ at, requests: this.requests });
     this.hooks.ping();
     this.arm(this.timeoutMs);
   }

@@ -3,6 +3,7 @@ import { LivenessCheck, now } from './liveness-check';
 import { ReconnectBackoff } from './reconnect-backoff';
 import { describeLoss, httpStatus, tokenProblem, type Loss } from './socket-loss';
 import { socketUrl } from './socket-url';
+import { UnansweredRequests } from './unanswered-requests';
 import { listenForWakeSignals } from './wake-signals';
 import {
   CLOSE_PROTOCOL_MISMATCH,
@@ -52,7 +53,8 @@ export const MAX_SLOW_LINK_FACTOR = 8;
 /**
  * The transport's one socket (internal): opens it (token, URL, hello/welcome), reconnects with
  * backoff, and reports problems once rather than on every attempt. While welcomed, a
- * {@link LivenessCheck} pings a silent server and gives the socket up when nothing answers; while
+ * {@link LivenessCheck} pings a silent server (or one that has not answered this client's
+ * requests: see {@link UnansweredRequests}) and gives the socket up when nothing answers; while
  * waiting to reconnect, the browser's `online` event (or the page becoming visible again) brings
  * the next attempt forward to a random point of the first wait, unless the server asked clients to
  * slow down.
@@ -83,6 +85,8 @@ export class SocketLink {
   private deltasOn = false;
   /** Pings a silent server (on a welcomed socket whose server answers pings). */
   private liveness: LivenessCheck | undefined;
+  /** The requests the current socket's server has not answered yet (while `liveness` runs). */
+  private unanswered: UnansweredRequests | undefined;
   /** Removes the `online` / `visibilitychange` listeners (set from the first attempt on). */
   private unlistenWake: (() => void) | undefined;
   /** How many times the configured `liveness.timeoutMs` the next liveness check waits (1, 2, 4, 8). */
@@ -129,10 +133,15 @@ export class SocketLink {
     this.connect();
   }
 
-  /** Sends a frame when the socket is welcomed; returns whether it went out. */
+  /**
+   * Sends a frame when the socket is welcomed; returns whether it went out. The liveness check
+   * counts the frames the server answers, to find a link that only the way up lost.
+   */
   send(frame: ClientFrame): boolean {
     if (this.phase !== 'ready' || !this.socket) return false;
     this.socket.send(this.binary ? this.binary.encode(frame) : JSON.stringify(frame));
+    if (this.liveness && UnansweredRequests.asksForAnswer(frame))
+      this.unanswered?.sent(frame, this.liveness.asked());
     return true;
   }
 
@@ -241,9 +250,7 @@ export class SocketLink {
       socket.send(JSON.stringify(hello));
     };
     socket.onmessage = (event) => {
-      if (this.socket !== socket) return;
-      this.liveness?.heard();
-      this.receive(event.data);
+      if (this.socket === socket) this.receive(event.data);
     };
     socket.onerror = (event) => {
       if (this.socket === socket) this.lastSocketError = event;
@@ -255,6 +262,8 @@ export class SocketLink {
 
   private receive(data: unknown): void {
     const frame = readServerFrame(data, this.binary);
+    // Any frame is a sign of life; an answer to a request also shows the way up works.
+    this.liveness?.heard('problem' in frame ? 0 : this.unanswered?.answeredBy(frame));
     if ('problem' in frame) {
       this.reportOnce(
         `bad-frame ${frame.problem}`,
@@ -321,6 +330,7 @@ export class SocketLink {
         dead: (timeoutMs) => this.lost({ unanswered: timeoutMs }),
         prompt: () => (this.slowFactor = 1),
       });
+      this.unanswered = new UnansweredRequests();
     }
     this.outageReported = false;
     this.reportedKeys.clear();
@@ -403,7 +413,7 @@ export class SocketLink {
 
   private dropSocket(code: number, reason: string, unresponsive = false): void {
     this.liveness?.stop();
-    this.liveness = undefined;
+    this.liveness = this.unanswered = undefined;
     const socket = this.socket;
     this.socket = undefined;
     if (!socket) return;
