@@ -108,6 +108,9 @@ function machine(): Record<string, unknown> {
   };
 }
 
+/** Cases that failed once and were run again (recorded in results.json). */
+const retried: string[] = [];
+
 async function runCase(
   c: { readonly file: string; readonly title: string; readonly compiled?: boolean },
   resultFile: string,
@@ -118,13 +121,24 @@ async function runCase(
   const args = c.compiled
     ? [await compileCase(root, file, join(root, 'tmp', 'bench-compiled'))] // resolves node_modules
     : ['--import', 'tsx', file];
-  const result = spawnSync(process.execPath, ['--expose-gc', ...args], {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, BENCH_RESULT_FILE: resultFile, BENCH_QUICK: quick ? '1' : '0' },
-  });
+  const run = () =>
+    spawnSync(process.execPath, ['--expose-gc', ...args], {
+      cwd: root,
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, BENCH_RESULT_FILE: resultFile, BENCH_QUICK: quick ? '1' : '0' },
+    });
+  let result = run();
+  if (result.status !== 0) {
+    // Once more, from scratch: a headless Chromium that crashed should not cost a 5-minute run.
+    // results.json says which cases needed it.
+    process.stderr.write(
+      `[bench] ${file} failed (exit ${result.status ?? result.signal}); running it once more\n`,
+    );
+    retried.push(file);
+    result = run();
+  }
   if (result.status !== 0)
-    throw new Error(`${file} failed (exit ${result.status ?? result.signal})`);
+    throw new Error(`${file} failed twice (exit ${result.status ?? result.signal})`);
   process.stderr.write(`[bench] === ${title}: ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
   return JSON.parse(readFileSync(resultFile, 'utf8')) as CaseOutput;
 }
@@ -150,6 +164,7 @@ async function main(): Promise<void> {
     rmSync(tmp, { recursive: true, force: true });
   }
   info['load_average_at_end'] = os.loadavg().map((l) => Number(l.toFixed(2)));
+  info['cases_run_twice'] = retried;
   const results = { machine: info, cases };
   // Only a complete run replaces bench/results.json (the one the README quotes).
   const partial = quick || only !== undefined;
