@@ -345,7 +345,11 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
     target++;
     reached = 0;
     const acks = watchAcknowledgements(
-      ours.connections[k % replicaCount] as DefaultSyncConnection<CounterInput, never, CounterState>,
+      ours.connections[k % replicaCount] as DefaultSyncConnection<
+        CounterInput,
+        never,
+        CounterState
+      >,
     );
     const before = acks.forwarded;
     let timer: NodeJS.Timeout | undefined;
