@@ -228,3 +228,20 @@ export class FakeSyncServer {
 
   private readonly latest = new Map<string, SyncedState<Count>>();
 }
+
+/** Fake timers (and clocks), but real microtasks (rxjs and Promises keep working). */
+export const fakeTimers = () => jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+
+/**
+ * What a spec file pushes its clean-ups to: they run after each test, then spies are restored
+ * (first: a spy on a fake timer function restores the fake) and real timers come back.
+ */
+export function cleanUpAfterEach(): (() => void)[] {
+  const cleanUps: (() => void)[] = [];
+  afterEach(() => {
+    cleanUps.splice(0).forEach((cleanUp) => cleanUp());
+    jest.restoreAllMocks();
+    jest.useRealTimers();
+  });
+  return cleanUps;
+}

@@ -15,6 +15,8 @@ import {
 import type { Subscription } from 'rxjs';
 import {
   addHandler,
+  cleanUpAfterEach,
+  fakeTimers,
   fakeWebSockets,
   FakeSyncServer,
   type Add,
@@ -23,15 +25,7 @@ import {
 } from './fake-web-socket.spec-helper';
 import { LivenessCheck } from './liveness-check';
 
-const cleanUps: (() => void)[] = [];
-afterEach(() => {
-  cleanUps.splice(0).forEach((cleanUp) => cleanUp());
-  jest.restoreAllMocks(); // first: a spy on a fake timer function restores the fake
-  jest.useRealTimers();
-});
-
-/** Fake timers (and clocks), but real microtasks (rxjs and Promises keep working). */
-const fakeTimers = () => jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+const cleanUps = cleanUpAfterEach();
 
 const LIVENESS = { pingAfterMs: 1_000, timeoutMs: 500 };
 

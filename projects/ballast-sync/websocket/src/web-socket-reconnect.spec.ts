@@ -1,17 +1,10 @@
 import type { SyncLinkState } from 'ballast-sync/core';
 import { WebSocketSyncTransport, type WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
 import type { Subscription } from 'rxjs';
-import { fakeWebSockets } from './fake-web-socket.spec-helper';
+import { cleanUpAfterEach, fakeTimers, fakeWebSockets } from './fake-web-socket.spec-helper';
 import { ReconnectBackoff } from './reconnect-backoff';
 
-const cleanUps: (() => void)[] = [];
-afterEach(() => {
-  cleanUps.splice(0).forEach((cleanUp) => cleanUp());
-  jest.useRealTimers();
-});
-
-/** Fake timers, but real microtasks (rxjs and Promises keep working). */
-const fakeTimers = () => jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+const cleanUps = cleanUpAfterEach();
 
 function setUp(options: Partial<WebSocketSyncTransportOptions> = {}) {
   const fakes = fakeWebSockets();

@@ -2,7 +2,11 @@ import type { SyncedInput, SyncedState, SyncLinkState } from 'ballast-sync/core'
 import { WebSocketSyncTransport, type WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { WebSocket as NodeWebSocket } from 'ws';
-import { fakeWebSockets, type FakeWebSocket } from './fake-web-socket.spec-helper';
+import {
+  cleanUpAfterEach,
+  fakeWebSockets,
+  type FakeWebSocket,
+} from './fake-web-socket.spec-helper';
 
 const microtasks = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -27,8 +31,7 @@ const input = (clientId: string, seq: number): SyncedInput<{ type: 'Add' }> => (
   input: { type: 'Add' },
 });
 
-const cleanUps: (() => void)[] = [];
-afterEach(() => cleanUps.splice(0).forEach((cleanUp) => cleanUp()));
+const cleanUps = cleanUpAfterEach();
 
 function setUp(options: Partial<WebSocketSyncTransportOptions> = {}) {
   const fakes = fakeWebSockets();

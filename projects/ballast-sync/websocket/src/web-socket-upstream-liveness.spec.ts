@@ -1,22 +1,19 @@
 import type { SyncedInput, SyncedState, SyncLinkState } from 'ballast-sync/core';
 import { WebSocketSyncTransport, type WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
 import type { Subscription } from 'rxjs';
-import { fakeWebSockets, type FakeWebSocket } from './fake-web-socket.spec-helper';
+import {
+  cleanUpAfterEach,
+  fakeTimers,
+  fakeWebSockets,
+  type FakeWebSocket,
+} from './fake-web-socket.spec-helper';
 import { UnansweredRequests } from './unanswered-requests';
 
 // A link can die one way only: the client's frames are lost while the server's still arrive (it
 // keeps publishing States because other clients send Inputs). Frames arriving prove only the way
 // down; the server's answers (a pong, an acknowledgement) prove the way up.
 
-const cleanUps: (() => void)[] = [];
-afterEach(() => {
-  cleanUps.splice(0).forEach((cleanUp) => cleanUp());
-  jest.restoreAllMocks(); // first: a spy on a fake timer function restores the fake
-  jest.useRealTimers();
-});
-
-/** Fake timers (and clocks), but real microtasks (rxjs and Promises keep working). */
-const fakeTimers = () => jest.useFakeTimers({ doNotFake: ['queueMicrotask', 'nextTick'] });
+const cleanUps = cleanUpAfterEach();
 
 const LIVENESS = { pingAfterMs: 1_000, timeoutMs: 500 };
 
