@@ -165,7 +165,12 @@ export class BasicViewModel<I, E, S> {
     ));
   }
 
-  /** Queues an Input now; returns false when it was dropped (queue full). */
+  /**
+   * Queues an Input now; returns false when the queue dropped it (full). What happens to a queued
+   * Input next (handled, rejected by the filter, refused by a guard such as a Replica's
+   * `maxPendingInputs`) is its outcome: `sendAndAwaitCompletion()` returns it, and every drop is
+   * an `InputDropped` notification.
+   */
   trySend(input: I): boolean {
     this.checkCanSend('trySend', input, 'outside');
     if (this.bus.observed) this.notify({ type: 'InputQueued', input });
