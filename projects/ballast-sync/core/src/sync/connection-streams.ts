@@ -1,4 +1,5 @@
 import { BehaviorSubject, EMPTY, Subject, type Observable } from 'rxjs';
+import { NotificationBus } from '../engine/notification-bus';
 import { SessionContext } from './connection-session-context';
 import type { DefaultSyncConnection } from './default-sync-connection';
 import type { ActiveRole, SyncNotification, SyncStatus } from './sync-connection';
@@ -23,7 +24,8 @@ export interface ConnectionWatcher<I, S> {
 interface Subjects<I, S> {
   status?: BehaviorSubject<SyncStatus>;
   role?: BehaviorSubject<ActiveRole>;
-  notifications?: Subject<SyncNotification<I, S>>;
+  /** A bus, not a Subject: an isolated subscriber is called directly (see `isolate()`). */
+  notifications?: NotificationBus<SyncNotification<I, S>>;
   changes?: Subject<void>;
 }
 
@@ -95,7 +97,7 @@ export class ConnectionStreams<I, E, S> extends SessionContext<I, E, S> {
       }
     }
     const notifications = this.subjects?.notifications;
-    if (notifications?.observed) notifications.next(notification);
+    if (notifications?.observed) notifications.emit(notification);
   }
 
   changed(): void {
@@ -127,7 +129,7 @@ export class ConnectionStreams<I, E, S> extends SessionContext<I, E, S> {
   /** Sync notifications from now on; completes at once after {@link complete}. */
   observeNotifications(): Observable<SyncNotification<I, S>> {
     if (this.completed) return EMPTY;
-    return (this.subjectsOf().notifications ??= new Subject()).asObservable();
+    return (this.subjectsOf().notifications ??= new NotificationBus());
   }
 
   /** Each change `isSynced()` depends on, from now on; completes at once after {@link complete}. */
