@@ -49,13 +49,13 @@ export class UnansweredRequests {
   answeredBy(frame: ServerFrame): number {
     switch (frame.type) {
       case 'joined':
-        return this.take(joinKey(frame.channel, frame.clientId));
+        return this.take(frame.channel, frame.clientId);
       case 'error':
         return frame.channel !== undefined && frame.clientId !== undefined
-          ? this.take(joinKey(frame.channel, frame.clientId))
+          ? this.take(frame.channel, frame.clientId)
           : 0;
       case 'state':
-        return Math.max(this.take(resyncKey(frame.channel)), this.acked(frame.state.acks));
+        return Math.max(this.take(frame.channel), this.acked(frame.state.acks));
       case 'delta':
         return this.acked(frame.to.acks);
       default:
@@ -63,7 +63,10 @@ export class UnansweredRequests {
     }
   }
 
-  private take(key: string): number {
+  /** The `join` of `clientId` to `channel`, or (without `clientId`) the `resync` of `channel`. */
+  private take(channel: string, clientId?: string): number {
+    if (this.others.size === 0) return 0; // the usual case: no key is built per State frame
+    const key = clientId === undefined ? resyncKey(channel) : joinKey(channel, clientId);
     const n = this.others.get(key);
     if (n === undefined) return 0;
     this.others.delete(key);
