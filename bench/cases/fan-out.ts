@@ -320,30 +320,42 @@ async function measure(replicaCount: number): Promise<CaseResult> {
 const ROUND_TRIP_TIMEOUT_MS = 10_000;
 
 /**
- * 2b: one Input at a time, from trySend until every Replica's observed State shows it and the
- * Source has acknowledged it to the sender.
+ * 2b, our side for one R: one Input at a time, from trySend until every Replica's observed State
+ * shows it and the Source has acknowledged it to the sender.
  */
-async function measureLatency(replicaCount: number): Promise<CaseResult> {
-  const ours = new SyncChannel(replicaCount);
-  for (let i = 0; i < 5; i++) await macrotask();
-  let target = ours.total();
-  let reached = 0;
-  let check: (() => void) | undefined;
-  const seen = new Array<number>(replicaCount).fill(target);
-  const subscriptions = ours.replicas.map((replica, index) =>
-    replica.observeStates().subscribe((state) => {
-      if (state.count !== target || seen[index] === target) return;
-      seen[index] = target;
-      reached++;
-      check?.();
-    }),
-  );
-  const warmUp = 20;
-  const samples = quick ? 30 : 300;
-  const oursTimes: number[] = [];
-  for (let k = 0; k < warmUp + samples; k++) {
-    target++;
-    reached = 0;
+class RoundTrips {
+  private readonly ours: SyncChannel;
+  private target = 0;
+  private reached = 0;
+  private check: (() => void) | undefined;
+  private readonly subscriptions: Unsubscribable[];
+  private sent = 0;
+
+  constructor(readonly replicaCount: number) {
+    this.ours = new SyncChannel(replicaCount);
+    const seen = new Array<number>(replicaCount).fill(0);
+    this.subscriptions = this.ours.replicas.map((replica, index) =>
+      replica.observeStates().subscribe((state) => {
+        if (state.count !== this.target || seen[index] === this.target) return;
+        seen[index] = this.target;
+        this.reached++;
+        this.check?.();
+      }),
+    );
+  }
+
+  /** Every Replica connected and holding the first State. */
+  async ready(): Promise<void> {
+    for (let i = 0; i < 5; i++) await macrotask();
+    this.target = this.ours.total();
+  }
+
+  /** One round trip from the next Replica in turn; returns its time in ms. */
+  async once(): Promise<number> {
+    const { ours, replicaCount } = this;
+    const k = this.sent++;
+    this.target++;
+    this.reached = 0;
     const acks = watchAcknowledgements(
       ours.connections[k % replicaCount] as DefaultSyncConnection<
         CounterInput,
@@ -355,9 +367,9 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
     let timer: NodeJS.Timeout | undefined;
     const complete = new Promise<void>((resolve, reject) => {
       // Done when every Replica shows the Input and the sender's forwarded Input is acknowledged.
-      check = () => {
+      this.check = () => {
         if (
-          reached === replicaCount &&
+          this.reached === replicaCount &&
           acks.forwarded > before &&
           acks.acknowledged >= acks.forwarded
         )
@@ -368,41 +380,71 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
           reject(
             new Error(
               `case 2b: R=${replicaCount} round trip ${k} incomplete after ${ROUND_TRIP_TIMEOUT_MS} ms: ` +
-                `${reached}/${replicaCount} Replicas show it, forwarded ${acks.forwarded} (was ${before}), acknowledged ${acks.acknowledged}`,
+                `${this.reached}/${replicaCount} Replicas show it, forwarded ${acks.forwarded} (was ${before}), acknowledged ${acks.acknowledged}`,
             ),
           ),
         ROUND_TRIP_TIMEOUT_MS,
       );
     });
-    acks.changed = check;
+    acks.changed = this.check;
     const start = performance.now();
     ours.send(k % replicaCount);
-    check?.();
+    this.check?.();
     await complete;
     const elapsed = performance.now() - start;
     clearTimeout(timer);
     acks.unsubscribe();
-    if (ours.total() !== target)
-      throw new Error(`case 2b: the Source holds ${ours.total()}, expected ${target}`);
-    if (k >= warmUp) oursTimes.push(elapsed);
+    if (ours.total() !== this.target)
+      throw new Error(`case 2b: the Source holds ${ours.total()}, expected ${this.target}`);
+    return elapsed;
   }
-  for (const subscription of subscriptions) subscription.unsubscribe();
-  ours.dispose();
 
-  const base = new SharedSignal(replicaCount);
-  const baseTimes: number[] = [];
-  for (let k = 0; k < warmUp + samples; k++) {
-    const start = performance.now();
-    base.send();
-    const equal = base.readAll(base.total());
-    const elapsed = performance.now() - start;
-    if (equal !== replicaCount) throw new Error('case 2b: a computed missed the update');
-    if (k >= warmUp) baseTimes.push(elapsed);
-    await turn();
+  dispose(): void {
+    for (const subscription of this.subscriptions) subscription.unsubscribe();
+    this.ours.dispose();
   }
+}
+
+/**
+ * 2b at every R of LATENCY_REPLICA_COUNTS. Our round trips at the different R alternate, one
+ * each in turn, so that every R is measured in the same state of the process (JIT, heap,
+ * machine): the per-Replica row is a difference between them. The baseline is synchronous.
+ */
+async function measureLatencies(): Promise<CaseResult[]> {
+  const runs = LATENCY_REPLICA_COUNTS.map((replicaCount) => new RoundTrips(replicaCount));
+  for (const run of runs) await run.ready();
+  const warmUp = 20;
+  const samples = quick ? 30 : 300;
+  const oursTimes = runs.map((): number[] => []);
+  for (let k = 0; k < warmUp + samples; k++) {
+    for (const [index, run] of runs.entries()) {
+      const elapsed = await run.once();
+      if (k >= warmUp) (oursTimes[index] as number[]).push(elapsed);
+    }
+  }
+  for (const run of runs) run.dispose();
+  const results: CaseResult[] = [];
+  for (const [index, replicaCount] of LATENCY_REPLICA_COUNTS.entries()) {
+    const base = new SharedSignal(replicaCount);
+    const baseTimes: number[] = [];
+    for (let k = 0; k < warmUp + samples; k++) {
+      const start = performance.now();
+      base.send();
+      const equal = base.readAll(base.total());
+      const elapsed = performance.now() - start;
+      if (equal !== replicaCount) throw new Error('case 2b: a computed missed the update');
+      if (k >= warmUp) baseTimes.push(elapsed);
+      await turn();
+    }
+    results.push(latencyRow(replicaCount, oursTimes[index] as number[], baseTimes));
+  }
+  progress(`case 2b: R = ${LATENCY_REPLICA_COUNTS.join(', ')} done`);
+  return results;
+}
+
+function latencyRow(replicaCount: number, oursTimes: number[], baseTimes: number[]): CaseResult {
   const oursSummary = timeSummary(oursTimes, { replicas: replicaCount });
   const baseSummary = timeSummary(baseTimes, { replicas: replicaCount });
-  progress(`case 2b: R=${replicaCount} done`);
   const oursMs = oursSummary.median_ms as number;
   return {
     name: `2b. round trip R=${replicaCount}: one Input until all Replicas show it and it is acknowledged`,
@@ -420,6 +462,7 @@ async function measureLatency(replicaCount: number): Promise<CaseResult> {
     }),
     notes:
       'The clock stops when every Replica (the sender included) shows the Input and the sender got InputsAcknowledged for it; the event loop runs meanwhile. ' +
+      'Our round trips at R = 1, 10 and 100 alternate (one each in turn). ' +
       'Any timer in the path counts: Node clamps setTimeout(0) to 1 ms; browsers do not clamp an un-nested setTimeout(0).',
   };
 }
@@ -469,9 +512,7 @@ async function main(): Promise<void> {
       r_growth_vs_r1: REPLICA_COUNTS[index] as number,
     });
   }
-  const latency: CaseResult[] = [];
-  for (const replicaCount of LATENCY_REPLICA_COUNTS)
-    latency.push(await measureLatency(replicaCount));
+  const latency = await measureLatencies();
   cases.push(...latency, perReplicaRow(latency[1] as CaseResult, latency[2] as CaseResult));
   writeOutput({ cases });
 }
