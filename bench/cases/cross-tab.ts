@@ -55,6 +55,21 @@ declare const bench: Bench;
 const now = () => performance.timeOrigin + performance.now();
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
+/** A round trip takes milliseconds: one that has not ended after this long was lost. */
+const ROUND_TRIP_TIMEOUT_MS = 10_000;
+
+/** `roundTrip`, or an error naming `kind` once it took ROUND_TRIP_TIMEOUT_MS (never a hang). */
+function bounded(kind: string, roundTrip: Promise<number>): Promise<number> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`case 5: a ${kind} round trip did not end within 10 s`)),
+      ROUND_TRIP_TIMEOUT_MS,
+    );
+  });
+  return Promise.race([roundTrip, timeout]).finally(() => clearTimeout(timer));
+}
+
 async function bundle(): Promise<void> {
   progress('case 5: bundling the benchmark page (esbuild, minified)');
   mkdirSync(out, { recursive: true });
@@ -94,9 +109,21 @@ async function roundTrips(context: BrowserContext): Promise<Record<string, numbe
   );
   progress(`case 5: tabs are ${visibility.join(' and ')}`);
   const kinds = {
-    ours: () => replicaTab.evaluate(() => bench.ours()),
-    raw: () => replicaTab.evaluate((n) => bench.ping('raw', `raw-${n}`), ns),
-    npm: () => replicaTab.evaluate((n) => bench.ping('npm', `npm-${n}`), ns),
+    ours: () =>
+      bounded(
+        'ours',
+        replicaTab.evaluate(() => bench.ours()),
+      ),
+    raw: () =>
+      bounded(
+        'raw',
+        replicaTab.evaluate((n) => bench.ping('raw', `raw-${n}`), ns),
+      ),
+    npm: () =>
+      bounded(
+        'npm',
+        replicaTab.evaluate((n) => bench.ping('npm', `npm-${n}`), ns),
+      ),
   };
   const samples: Record<string, number[]> = { ours: [], raw: [], npm: [] };
   for (const run of Object.values(kinds)) for (let i = 0; i < WARM_UP; i++) await run();
