@@ -47,6 +47,7 @@ type Bench = {
   promotedAt(): number | undefined;
   echo(kind: 'raw' | 'npm', name: string): void;
   ping(kind: 'raw' | 'npm', name: string): Promise<number>;
+  prime(kind: 'raw' | 'npm', name: string): Promise<void>;
   npmLeader(name: string): Promise<void>;
   visibility(): string;
 };
@@ -103,6 +104,10 @@ async function roundTrips(context: BrowserContext): Promise<Record<string, numbe
   await sourceTab.evaluate((n) => {
     bench.echo('raw', `raw-${n}`);
     bench.echo('npm', `npm-${n}`);
+  }, ns);
+  await replicaTab.evaluate(async (n) => {
+    await bench.prime('raw', `raw-${n}`);
+    await bench.prime('npm', `npm-${n}`);
   }, ns);
   const visibility = await Promise.all(
     [replicaTab, sourceTab].map((p) => p.evaluate(() => bench.visibility())),

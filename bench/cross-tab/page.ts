@@ -127,6 +127,22 @@ const api = {
       });
   })(),
 
+  /**
+   * Pings until the echoing tab answers once (at most 100 tries, 100 ms apart): a message sent
+   * while the other tab's channel is still opening is lost (the npm package opens its channel
+   * asynchronously), and a round trip waits for its answer forever. Not measured.
+   */
+  async prime(kind: 'raw' | 'npm', name: string): Promise<void> {
+    for (let attempt = 0; attempt < 100; attempt++) {
+      const answered = await Promise.race([
+        api.ping(kind, name).then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 100)),
+      ]);
+      if (answered) return;
+    }
+    throw new Error(`the ${kind} echo on ${name} never answered`);
+  },
+
   /** The npm package's LeaderElection: resolves with the epoch ms when this tab became leader. */
   async npmLeader(name: string): Promise<void> {
     const elector = createLeaderElection(new NpmBroadcastChannel(name));
