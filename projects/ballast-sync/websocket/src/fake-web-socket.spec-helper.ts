@@ -8,6 +8,7 @@ import {
   type SyncedState,
 } from 'ballast-sync/core';
 import type { Subscription } from 'rxjs';
+import { WebSocketSyncTransport, type WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
 import type { WebSocketConstructorLike, WebSocketLike } from './web-socket-like';
 
 type Frame = Record<string, unknown> & { type: string };
@@ -244,4 +245,20 @@ export function cleanUpAfterEach(): (() => void)[] {
     jest.useRealTimers();
   });
   return cleanUps;
+}
+
+/**
+ * A transport on fake sockets (the test plays the server, through `fakes`), at a test URL;
+ * `errors` collects the messages it reports (unless `options` has its own `onError`).
+ */
+export function fakeTransport(options: Partial<WebSocketSyncTransportOptions> = {}) {
+  const fakes = fakeWebSockets();
+  const errors: string[] = [];
+  const transport = new WebSocketSyncTransport({
+    url: 'ws://sync.test/ballast-sync',
+    WebSocket: fakes.WebSocket,
+    onError: (error) => errors.push(error.message),
+    ...options,
+  });
+  return { fakes, errors, transport };
 }

@@ -17,7 +17,7 @@ import {
   addHandler,
   cleanUpAfterEach,
   fakeTimers,
-  fakeWebSockets,
+  fakeTransport,
   FakeSyncServer,
   type Add,
   type Count,
@@ -30,12 +30,7 @@ const cleanUps = cleanUpAfterEach();
 const LIVENESS = { pingAfterMs: 1_000, timeoutMs: 500 };
 
 function setUp(options: Partial<WebSocketSyncTransportOptions> = {}) {
-  const fakes = fakeWebSockets();
-  const errors: string[] = [];
-  const transport = new WebSocketSyncTransport({
-    url: 'ws://sync.test/ballast-sync',
-    WebSocket: fakes.WebSocket,
-    onError: (error) => errors.push(error.message),
+  const { fakes, errors, transport } = fakeTransport({
     reconnect: { initialDelayMs: 100, maxDelayMs: 10_000, jitter: 0 },
     liveness: LIVENESS,
     ...options,
@@ -329,14 +324,10 @@ describe('WebSocketSyncTransport liveness', () => {
 
   it('a Replica behind a half-open link shows disconnected once found out; its Inputs reach the Source once', async () => {
     // Real timers, short intervals: the fake server stops answering without closing the socket.
-    const fakes = fakeWebSockets();
     const server = new FakeSyncServer();
-    const transport = new WebSocketSyncTransport({
-      url: 'ws://sync.test/ballast-sync',
-      WebSocket: fakes.WebSocket,
+    const { fakes, transport } = fakeTransport({
       reconnect: { initialDelayMs: 10, maxDelayMs: 20, jitter: 0 },
       liveness: { pingAfterMs: 30, timeoutMs: 60 },
-      onError: () => undefined,
     });
     const connection = new DefaultSyncConnection<Add, never, Count>({
       clientType: 'replica',

@@ -6,10 +6,9 @@ import {
   noOpLogger,
   type SyncStatus,
 } from 'ballast-sync/core';
-import { WebSocketSyncTransport } from 'ballast-sync/websocket';
 import {
   addHandler,
-  fakeWebSockets,
+  fakeTransport,
   FakeSyncServer,
   type Add,
   type Count,
@@ -22,13 +21,9 @@ const until = async (condition: () => boolean, what: string) => {
 
 describe('WebSocketSyncTransport offline', () => {
   it('a Replica keeps applying Inputs offline (up to maxPendingInputs); after the reconnect each reaches the Source once', async () => {
-    const fakes = fakeWebSockets();
     const server = new FakeSyncServer();
-    const transport = new WebSocketSyncTransport({
-      url: 'ws://sync.test/ballast-sync',
-      WebSocket: fakes.WebSocket,
+    const { fakes, transport } = fakeTransport({
       reconnect: { initialDelayMs: 10, maxDelayMs: 20, jitter: 0 },
-      onError: () => undefined,
     });
     const client = (clientType: 'replica' | 'spectator') => {
       const connection = new DefaultSyncConnection<Add, never, Count>({

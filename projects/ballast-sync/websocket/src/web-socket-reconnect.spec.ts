@@ -1,18 +1,13 @@
 import type { SyncLinkState } from 'ballast-sync/core';
-import { WebSocketSyncTransport, type WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
+import type { WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
 import type { Subscription } from 'rxjs';
-import { cleanUpAfterEach, fakeTimers, fakeWebSockets } from './fake-web-socket.spec-helper';
+import { cleanUpAfterEach, fakeTimers, fakeTransport } from './fake-web-socket.spec-helper';
 import { ReconnectBackoff } from './reconnect-backoff';
 
 const cleanUps = cleanUpAfterEach();
 
 function setUp(options: Partial<WebSocketSyncTransportOptions> = {}) {
-  const fakes = fakeWebSockets();
-  const errors: string[] = [];
-  const transport = new WebSocketSyncTransport({
-    url: 'ws://sync.test/ballast-sync',
-    WebSocket: fakes.WebSocket,
-    onError: (error) => errors.push(error.message),
+  const { fakes, errors, transport } = fakeTransport({
     reconnect: { initialDelayMs: 100, maxDelayMs: 1_000, jitter: 0 },
     ...options,
   });

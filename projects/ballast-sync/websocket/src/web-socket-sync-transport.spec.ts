@@ -2,11 +2,7 @@ import type { SyncedInput, SyncedState, SyncLinkState } from 'ballast-sync/core'
 import { WebSocketSyncTransport, type WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
 import { firstValueFrom, type Subscription } from 'rxjs';
 import { WebSocket as NodeWebSocket } from 'ws';
-import {
-  cleanUpAfterEach,
-  fakeWebSockets,
-  type FakeWebSocket,
-} from './fake-web-socket.spec-helper';
+import { cleanUpAfterEach, fakeTransport, type FakeWebSocket } from './fake-web-socket.spec-helper';
 
 const microtasks = () => new Promise((resolve) => setTimeout(resolve, 0));
 
@@ -34,14 +30,7 @@ const input = (clientId: string, seq: number): SyncedInput<{ type: 'Add' }> => (
 const cleanUps = cleanUpAfterEach();
 
 function setUp(options: Partial<WebSocketSyncTransportOptions> = {}) {
-  const fakes = fakeWebSockets();
-  const errors: string[] = [];
-  const transport = new WebSocketSyncTransport({
-    url: 'ws://sync.test/ballast-sync',
-    WebSocket: fakes.WebSocket,
-    onError: (error) => errors.push(error.message),
-    ...options,
-  });
+  const { fakes, errors, transport } = fakeTransport(options);
   const subscriptions: Subscription[] = [];
   /** A participant: its States and its link, recorded. */
   const follow = (channel: string, clientId: string, role: 'replica' | 'spectator') => {

@@ -1,10 +1,10 @@
 import type { SyncedInput, SyncedState, SyncLinkState } from 'ballast-sync/core';
-import { WebSocketSyncTransport, type WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
+import type { WebSocketSyncTransportOptions } from 'ballast-sync/websocket';
 import type { Subscription } from 'rxjs';
 import {
   cleanUpAfterEach,
   fakeTimers,
-  fakeWebSockets,
+  fakeTransport,
   type FakeWebSocket,
 } from './fake-web-socket.spec-helper';
 import { UnansweredRequests } from './unanswered-requests';
@@ -30,10 +30,7 @@ const input = (seq: number, incarnation = 'inc-a'): SyncedInput<{ type: 'Add' }>
 });
 
 function setUp(options: Partial<WebSocketSyncTransportOptions> = {}) {
-  const fakes = fakeWebSockets();
-  const transport = new WebSocketSyncTransport({
-    url: 'ws://sync.test/ballast-sync',
-    WebSocket: fakes.WebSocket,
+  const { fakes, transport } = fakeTransport({
     onError: () => undefined,
     reconnect: { initialDelayMs: 100, maxDelayMs: 10_000, jitter: 0 },
     liveness: LIVENESS,
