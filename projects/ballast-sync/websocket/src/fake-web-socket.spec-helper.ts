@@ -2,7 +2,9 @@ import {
   BallastSyncInterceptor,
   BasicViewModel,
   DefaultSyncConnection,
+  fifo,
   InMemorySyncAdapter,
+  noOpLogger,
   type InputHandler,
   type SyncConnectionAdapter,
   type SyncedState,
@@ -132,6 +134,20 @@ export interface Count {
 export type Add = { type: 'Add'; by: number };
 export const addHandler: InputHandler<Add, never, Count> = (input, scope) =>
   scope.updateState((s) => ({ n: s.n + input.by }));
+
+/** A counter ViewModel (fifo, logging nothing) synchronized through `connection`. */
+export function countViewModel(
+  connection: DefaultSyncConnection<Add, never, Count>,
+): BasicViewModel<Add, never, Count> {
+  return new BasicViewModel<Add, never, Count>({
+    name: 'count',
+    initialState: { n: 0 },
+    inputStrategy: fifo(),
+    inputHandler: addHandler,
+    interceptors: [new BallastSyncInterceptor(connection)],
+    logger: noOpLogger,
+  });
+}
 
 /**
  * A server in the test (test-only): the Source of each channel is a ViewModel in memory; every

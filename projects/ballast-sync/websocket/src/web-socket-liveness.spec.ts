@@ -1,12 +1,4 @@
-import {
-  BallastSyncInterceptor,
-  BasicViewModel,
-  DefaultSyncConnection,
-  fifo,
-  noOpLogger,
-  type SyncLinkState,
-  type SyncStatus,
-} from 'ballast-sync/core';
+import { DefaultSyncConnection, type SyncLinkState, type SyncStatus } from 'ballast-sync/core';
 import {
   WEB_SOCKET_LIVENESS_DEFAULTS,
   WebSocketSyncTransport,
@@ -14,7 +6,7 @@ import {
 } from 'ballast-sync/websocket';
 import type { Subscription } from 'rxjs';
 import {
-  addHandler,
+  countViewModel,
   cleanUpAfterEach,
   fakeTimers,
   fakeTransport,
@@ -335,14 +327,7 @@ describe('WebSocketSyncTransport liveness', () => {
     });
     const statuses: SyncStatus[] = [];
     connection.observeStatus().subscribe((s) => statuses.push(s));
-    const replica = new BasicViewModel<Add, never, Count>({
-      name: 'count',
-      initialState: { n: 0 },
-      inputStrategy: fifo(),
-      inputHandler: addHandler,
-      interceptors: [new BallastSyncInterceptor(connection)],
-      logger: noOpLogger,
-    });
+    const replica = countViewModel(connection);
     try {
       server.serve(fakes.last());
       await until(() => statuses.at(-1) === 'connected', 'connected');

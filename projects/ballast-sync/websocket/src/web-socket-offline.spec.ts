@@ -1,13 +1,6 @@
+import { DefaultSyncConnection, type SyncStatus } from 'ballast-sync/core';
 import {
-  BallastSyncInterceptor,
-  BasicViewModel,
-  DefaultSyncConnection,
-  fifo,
-  noOpLogger,
-  type SyncStatus,
-} from 'ballast-sync/core';
-import {
-  addHandler,
+  countViewModel,
   fakeTransport,
   FakeSyncServer,
   type Add,
@@ -33,14 +26,7 @@ describe('WebSocketSyncTransport offline', () => {
       });
       let status: SyncStatus | undefined;
       connection.observeStatus().subscribe((s) => (status = s));
-      const vm = new BasicViewModel<Add, never, Count>({
-        name: 'count',
-        initialState: { n: 0 },
-        inputStrategy: fifo(),
-        inputHandler: addHandler,
-        interceptors: [new BallastSyncInterceptor(connection)],
-        logger: noOpLogger,
-      });
+      const vm = countViewModel(connection);
       return { vm, status: () => status };
     };
     const replica = client('replica');
